@@ -1,0 +1,1 @@
+"""Reconcile KB: compare what sources claim."""

@@ -1,0 +1,66 @@
+"""Structural checks: SHACL shapes for shape, plus quotes and hashes against the source files."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import KbError
+from .findings import SEVERITY_NAMES, Finding
+from .load import KnowledgeBase
+from .model import SOURCE, local_name
+from .quotes import verify
+from .shacl import load_shapes, run_shapes
+
+STRUCTURE_SHAPES = "structure.ttl"
+
+
+def check_structure(kb: KnowledgeBase, shapes_dir: Path) -> list[Finding]:
+    """Findings of the structural shapes, each placed at its subject's line."""
+    findings = []
+    for result in run_shapes(kb.graph, load_shapes(shapes_dir / STRUCTURE_SHAPES)):
+        findings.append(Finding(
+            code=result.code,
+            severity=SEVERITY_NAMES.get(result.severity, "error"),
+            message=result.message,
+            focus=local_name(result.focus),
+            location=kb.location(result.focus),
+        ))
+    return sorted(set(findings), key=Finding.sort_key)
+
+
+def check_sources(kb: KnowledgeBase) -> list[Finding]:
+    """Each source file exists and still has its recorded SHA-256; each quote sits at its offsets."""
+    findings = []
+    texts: dict[str, str] = {}
+    for key, source in kb.sources.items():
+        iri_location = kb.location(SOURCE[key])
+        path = kb.sources_dir / source.file_name
+        if not source.file_name or not path.is_file():
+            findings.append(Finding("source-missing", "error", f"the file {path} is missing; restore it or remove the source.", key, iri_location))
+            continue
+        try:
+            texts[key] = kb.source_text(key)
+        except KbError as error:
+            findings.append(Finding("source-unreadable", "error", str(error), key, iri_location))
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if source.sha256 and digest != source.sha256:
+            findings.append(Finding(
+                "source-changed", "error",
+                f"{path} has changed since it was recorded (sha256 {digest[:12]}…, recorded {source.sha256[:12]}…); "
+                "run `kb reanchor` to move its quotes, then review the changed ones.",
+                key, iri_location))
+    for claim in kb.claims:
+        text = texts.get(claim.source)
+        if text is None or not claim.quote:
+            continue
+        problem = verify(text, claim.start, claim.end, claim.quote)
+        if problem:
+            code, problem = problem
+            findings.append(Finding(code, "error", f"{problem} in {claim.source_file}.", claim.id, claim.location))
+    return findings
+
+
+def check(kb: KnowledgeBase, shapes_dir: Path) -> list[Finding]:
+    """Every structural finding: shapes, source files and quotes."""
+    return sorted(check_structure(kb, shapes_dir) + check_sources(kb), key=Finding.sort_key)

@@ -1,0 +1,77 @@
+"""Find where claims disagree, by running the conflict shapes in shapes/conflicts.ttl.
+
+`find_conflicts` is the one entry point: it returns conflicts as data whatever
+engine evaluated the shapes, so callers never depend on pySHACL itself.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rdflib.namespace import SH
+
+from .load import KnowledgeBase
+from .model import Claim, local_name
+from .shacl import load_shapes, run_shapes
+
+CONFLICT_SHAPES = "conflicts.ttl"
+SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
+OUTCOMES = ("contradiction", "partial-overlap", "agreement")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two claims on one topic and context, and how they relate.
+
+    `outcome` is contradiction, partial-overlap or agreement; `kind` is the finding
+    code of the shape that found it; `status` is filled in from the review register.
+    """
+
+    id: str
+    topic: str
+    kind: str
+    outcome: str
+    severity: str
+    explanation: str
+    claims: tuple[Claim, ...]
+    status: str = "new"
+    review_note: str = ""
+    reviewed_by: str = ""
+    reviewed_on: str = ""
+
+    @property
+    def is_disagreement(self) -> bool:
+        return self.outcome != "agreement"
+
+    def with_status(self, status: str, note: str = "", by: str = "", on: str = "") -> "Conflict":
+        return replace(self, status=status, review_note=note, reviewed_by=by, reviewed_on=on)
+
+
+def conflict_id(topic: str, claim_ids: list[str] | tuple[str, ...]) -> str:
+    """An id that depends only on the claims involved: the topic and a hash of their sorted ids."""
+    digest = hashlib.sha256("\n".join(sorted(claim_ids)).encode()).hexdigest()[:8]
+    return f"{topic}-{digest}"
+
+
+def find_conflicts(kb: KnowledgeBase, shapes_dir: Path) -> list[Conflict]:
+    """Every contradiction, partial overlap and agreement, sorted by severity, topic and id."""
+    claims = {claim.id: claim for claim in kb.claims}
+    conflicts = {}
+    for result in run_shapes(kb.graph, load_shapes(shapes_dir / CONFLICT_SHAPES)):
+        if result.value is None or not result.outcome:
+            continue
+        pair = tuple(sorted((claims[local_name(result.focus)], claims[local_name(result.value)]), key=lambda c: c.id))
+        topic = pair[0].topic
+        conflict = Conflict(
+            id=conflict_id(topic, [c.id for c in pair]),
+            topic=topic,
+            kind=result.code,
+            outcome=result.outcome,
+            severity="none" if result.outcome == "agreement" else SEVERITY.get(result.severity, "low"),
+            explanation=result.message,
+            claims=pair,
+        )
+        conflicts[conflict.id] = conflict
+    return sorted(conflicts.values(), key=lambda c: (SEVERITY_RANK[c.severity], c.topic, c.id))

@@ -1,0 +1,239 @@
+"""Add sources, claims and topics to the knowledge base, checking everything first.
+
+Each function validates its input completely, then appends one readable block to
+one file atomically; on any error nothing on disk changes.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rapidfuzz import process
+
+from .errors import KbError
+from .load import KnowledgeBase, read_text
+from .quotes import Anchor, QuoteError, find_quote
+from .turtle import append_block, string
+from .values import ValueParseError, Value, format_decimal, parse_value
+
+CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
+SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."
+TOPICS_FILE_COMMENT = "Topics that claims are about: a SKOS concept scheme."
+MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}
+
+
+@dataclass(frozen=True)
+class NewClaim:
+    """A claim as an editor gives it, before it is anchored and normalized."""
+
+    source: str
+    topic: str
+    quote: str
+    value: str
+    context: str = "general"
+    occurrence: int | None = None
+    note: str | None = None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def editor_id(name: str | None = None) -> str:
+    """A slug for the person adding data: the given name, else the login name."""
+    name = name or getpass.getuser() or "editor"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "editor"
+
+
+def suggest(name: str, choices: list[str], what: str) -> str:
+    """'Unknown topic x; did you mean a, b or c?' with the closest names."""
+    close = [match for match, score, _ in process.extract(name, choices, limit=3) if score >= 50]
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    return f"Unknown {what} '{name}'.{hint} List them with `kb {what}s`."
+
+
+def prepare_claim(kb: KnowledgeBase, new: NewClaim) -> tuple[str, Anchor, Value]:
+    """Check a new claim against the knowledge base; returns its id, anchor and value or raises KbError."""
+    if new.source not in kb.sources:
+        raise KbError(suggest(new.source, list(kb.sources), "source"))
+    if new.topic not in kb.topics:
+        raise KbError(suggest(new.topic, list(kb.topics), "topic"))
+    if new.context not in kb.contexts:
+        raise KbError(suggest(new.context, list(kb.contexts), "context"))
+    text = kb.source_text(new.source)
+    try:
+        anchor = find_quote(text, new.quote, new.occurrence)
+    except QuoteError as error:
+        raise KbError(f"{kb.sources_dir / kb.sources[new.source].file_name}: {error}") from None
+    topic = kb.topics[new.topic]
+    try:
+        value = parse_value(new.value, topic.kind)
+    except ValueParseError as error:
+        raise KbError(f"--value: {error}") from None
+    for claim in kb.claims:
+        if (claim.source, claim.topic, claim.context, claim.start, claim.end) == (
+                new.source, new.topic, new.context, anchor.start, anchor.end):
+            raise KbError(f"{claim.location}: claim {claim.id} already records this quote for this topic and context.")
+    existing = {c.id for c in kb.claims}
+    base = f"{new.source}-{new.topic}"
+    claim_id, number = base, 1
+    while claim_id in existing:
+        number += 1
+        claim_id = f"{base}-{number}"
+    return claim_id, anchor, value
+
+
+def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: str, when: str) -> str:
+    """The Turtle block for one claim: quote first, so a reader sees what the source says."""
+    lines = [
+        f"claim:{claim_id} a kb:Claim ;",
+        f"    kb:topic topic:{new.topic} ;",
+        f"    kb:context ctx:{new.context} ;",
+        f"    kb:stated {string(new.value.strip())} ;",
+    ]
+    bounds = []
+    if value.min is not None:
+        bounds.append(f"kb:min {format_decimal(value.min)}")
+    if value.max is not None:
+        bounds.append(f"kb:max {format_decimal(value.max)}")
+    if value.unit:
+        bounds += [f"kb:unit unit:{value.unit}", f"kb:statedUnit unit:{value.stated_unit}"]
+    if bounds:
+        lines.append("    " + " ; ".join(bounds) + " ;")
+    if value.yes is not None:
+        lines.append(f"    kb:yes {'true' if value.yes else 'false'} ;")
+    if value.category is not None:
+        lines.append(f"    kb:category {string(value.category)} ;")
+    if value.members:
+        lines.append("    kb:member " + ", ".join(string(m) for m in value.members) + " ;")
+    if value.empty_set:
+        lines.append("    kb:emptySet true ;")
+    if new.note:
+        lines.append(f"    kb:note {string(new.note)} ;")
+    lines += [
+        "    oa:hasTarget [",
+        f"        oa:hasSource source:{new.source} ;",
+        "        oa:hasSelector [ a oa:TextQuoteSelector ;",
+        f"            oa:exact {string(anchor.exact)} ;",
+        f"            oa:prefix {string(anchor.prefix)} ;",
+        f"            oa:suffix {string(anchor.suffix)} ] ,",
+        f"          [ a oa:TextPositionSelector ; oa:start {anchor.start} ; oa:end {anchor.end} ]",
+        "    ] ;",
+        f"    prov:wasDerivedFrom source:{new.source} ;",
+        f"    prov:wasAttributedTo editor:{by} ;",
+        f'    prov:generatedAtTime "{when}"^^xsd:dateTime .',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def add_claim(kb: KnowledgeBase, new: NewClaim, by: str | None = None, when: str | None = None) -> str:
+    """Validate `new`, append it to its source's claims file and return the new claim's id."""
+    claim_id, anchor, value = prepare_claim(kb, new)
+    source = kb.sources[new.source]
+    block = claim_block(claim_id, new, anchor, value, editor_id(by), when or now())
+    append_block(kb.claims_file(new.source), block,
+                 CLAIMS_FILE_COMMENT.format(key=new.source, file=source.file_name))
+    return claim_id
+
+
+def source_block(key: str, file_name: str, sha256: str, media_type: str, title: str, publisher: str,
+                 kind: str, url: str | None, retrieved: str | None, by: str, when: str) -> str:
+    lines = [
+        f"source:{key} a kb:Source ;",
+        f"    kb:key {string(key)} ;",
+        f"    dcterms:title {string(title)} ;",
+        f"    dcterms:publisher {string(publisher)} ;",
+        f"    kb:sourceKind {string(kind)} ;",
+        f"    kb:fileName {string(file_name)} ;",
+        f"    kb:sha256 {string(sha256)} ;",
+        f"    dcterms:format {string(media_type)} ;",
+    ]
+    if url:
+        lines.append(f"    dcterms:source {string(url)} ;")
+    if retrieved:
+        lines.append(f'    dcterms:date "{retrieved}"^^xsd:date ;')
+    lines += [f"    prov:wasAttributedTo editor:{by} ;", f'    prov:generatedAtTime "{when}"^^xsd:dateTime .']
+    return "\n".join(lines) + "\n"
+
+
+def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
+               kind: str = "web page", url: str | None = None, retrieved: str | None = None,
+               key: str | None = None, by: str | None = None) -> str:
+    """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key."""
+    file = Path(file)
+    data = _read_source_bytes(file)
+    text = data.decode("utf-8")
+    if file.suffix.lower() in (".html", ".htm"):
+        text, file = html_to_text(text), file.with_suffix(".txt")
+        data = text.encode("utf-8")
+    if not text.strip():
+        raise KbError(f"{file}: the file is empty; there is nothing to quote.")
+    digest = hashlib.sha256(data).hexdigest()
+    for existing in kb.sources.values():
+        if existing.sha256 == digest:
+            raise KbError(f"{file}: the same text is already in the knowledge base as source {existing.id} ({existing.file_name}).")
+    key = key or re.sub(r"[^a-z0-9]+", "-", file.stem.lower()).strip("-")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", key):
+        raise KbError(f"--key: '{key}' must be lower-case letters, digits and dashes.")
+    if key in kb.sources:
+        raise KbError(f"--key: a source with key '{key}' already exists; give another with --key.")
+    target = kb.sources_dir / file.name
+    if target.exists():
+        raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
+    if retrieved and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved):
+        raise KbError(f"--retrieved: '{retrieved}' is not a date like 2026-11-24.")
+    block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
+                         publisher, kind, url, retrieved, editor_id(by), now())
+    kb.sources_dir.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        temporary.write_bytes(data)
+        append_block(kb.root / "sources.ttl", block, SOURCES_FILE_COMMENT)
+        temporary.replace(target)
+    except OSError as error:
+        raise KbError(f"{kb.sources_dir}: cannot write ({error.strerror}); nothing was changed.") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
+
+
+def _read_source_bytes(file: Path) -> bytes:
+    read_text(file)  # names the file when it is missing or not UTF-8
+    return file.read_bytes()
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML page, one block per line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "nav", "footer", "header"]):
+        tag.decompose()
+    lines = (" ".join(line.split()) for line in soup.get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kind: str, safety: str,
+              group: str | None = None) -> str:
+    """Append a topic to kb/topics.ttl."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", topic_id):
+        raise KbError(f"--id: '{topic_id}' must be lower-case letters, digits and dashes.")
+    if topic_id in kb.topics:
+        raise KbError(f"--id: topic '{topic_id}' already exists.")
+    kinds = ("Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text")
+    if kind not in kinds:
+        raise KbError(f"--kind: '{kind}' is not one of {', '.join(kinds)}.")
+    if safety not in ("High", "Medium", "Low"):
+        raise KbError(f"--safety: '{safety}' is not one of High, Medium, Low.")
+    lines = [f"topic:{topic_id} a skos:Concept, kb:Topic ;", "    skos:inScheme kb:topics ;"]
+    if group:
+        lines.append(f"    skos:broader topic:{group} ;")
+    lines += [f"    skos:prefLabel {string(label)}@en ;", f"    skos:definition {string(definition)}@en ;",
+              f"    kb:quantityKind kb:{kind} ;", f"    kb:safety kb:{safety} ."]
+    append_block(kb.root / "topics.ttl", "\n".join(lines) + "\n", TOPICS_FILE_COMMENT)
+    return topic_id

@@ -1,0 +1,100 @@
+"""Names and plain data types shared by every module.
+
+The RDF graph is the store; these dataclasses are read-only views of it that
+reports, conflict detection and templates can use without SPARQL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+KB = Namespace("https://reconcile-kb.org/vocab#")
+TOPIC = Namespace("https://reconcile-kb.org/topic/")
+CTX = Namespace("https://reconcile-kb.org/context/")
+SOURCE = Namespace("https://reconcile-kb.org/source/")
+CLAIM = Namespace("https://reconcile-kb.org/claim/")
+EDITOR = Namespace("https://reconcile-kb.org/editor/")
+REVIEW = Namespace("https://reconcile-kb.org/review/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
+
+PREFIXES = {
+    "kb": KB, "topic": TOPIC, "ctx": CTX, "source": SOURCE, "claim": CLAIM,
+    "editor": EDITOR, "review": REVIEW, "oa": OA, "prov": PROV, "dcterms": DCTERMS,
+    "unit": UNIT, "qudt": QUDT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+}
+
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+def local_name(iri: URIRef | str) -> str:
+    """The part of an IRI after its namespace: `topic:nsaid-stop-before` -> `nsaid-stop-before`."""
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a subject's block starts in a Turtle file (line is 1-based)."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    definition: str
+    kind: str  # local name of the quantity kind: Duration, YesNo, Set...
+    comparison: str  # IntervalComparison, EqualityComparison...
+    safety: str  # high, medium, low
+    unit: str | None  # canonical QUDT unit local name, for numeric kinds
+    group: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str  # the key, such as "000"
+    file_name: str
+    title: str
+    publisher: str
+    kind: str
+    sha256: str
+    media_type: str
+    url: str | None = None
+    retrieved: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    source: str  # source key
+    source_file: str
+    topic: str
+    context: str
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    stated: str
+    min: Decimal | None = None
+    max: Decimal | None = None
+    unit: str | None = None
+    yes: bool | None = None
+    category: str | None = None
+    members: tuple[str, ...] = field(default_factory=tuple)
+    empty_set: bool = False
+    added_by: str = ""
+    added_at: str = ""
+    location: Location | None = None
+

@@ -1,0 +1,126 @@
+"""Anchor quotes in source texts, W3C Web Annotation style.
+
+A quote is stored twice: as a TextQuoteSelector (exact words plus a little text
+before and after) and as a TextPositionSelector (character offsets). The offsets
+make checking fast; the prefix and suffix let a quote be found again when the
+source text moves.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CONTEXT_CHARS = 32
+FUZZY_THRESHOLD = 80.0
+
+_EQUIVALENT = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ",
+})
+
+
+class QuoteError(ValueError):
+    """A quote that cannot be anchored; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+def anchor_at(text: str, start: int, end: int) -> Anchor:
+    """The selectors for text[start:end]."""
+    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS])
+
+
+def find_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor:
+    """Anchor `quote` in `text`: exactly, then ignoring differences in case, spaces, quote marks and dashes.
+
+    A quote found more than once needs `occurrence` (1-based) or more words. When
+    neither way finds it, the error names the closest passage and its line, as a
+    suggestion only: a fuzzy match is never accepted silently.
+    """
+    if not quote.strip():
+        raise QuoteError("The quote is empty; copy the exact words from the source.")
+    spans = _exact_spans(text, quote) or _normalized_spans(text, quote)
+    if not spans:
+        raise QuoteError(_not_found_message(text, quote))
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(spans):
+            raise QuoteError(f"The quote occurs {len(spans)} time(s) in the source; occurrence {occurrence} does not exist.")
+        return anchor_at(text, *spans[occurrence - 1])
+    if len(spans) > 1:
+        lines = ", ".join(str(line_of(text, s)) for s, _ in spans)
+        raise QuoteError(
+            f"The quote occurs {len(spans)} times in the source (lines {lines}); "
+            "add more words so it is found once, or say which occurrence."
+        )
+    return anchor_at(text, *spans[0])
+
+
+def verify(text: str, start: int, end: int, exact: str) -> tuple[str, str] | None:
+    """None when `exact` sits at [start, end) in `text`, else a finding code and what is wrong."""
+    if end > len(text):
+        return "quote-missing", f"the quote's offsets {start}-{end} lie beyond the end of the source ({len(text)} characters)"
+    found = text[start:end]
+    if found == exact:
+        return None
+    elsewhere = text.find(exact)
+    if elsewhere >= 0:
+        return "quote-moved", f"the quote is no longer at {start}-{end} but at {elsewhere}-{elsewhere + len(exact)} (line {line_of(text, elsewhere)})"
+    return "quote-missing", f"the source no longer contains the quote; at {start}-{end} it now reads {found[:60]!r}"
+
+
+def _exact_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.start() + len(quote)) for m in re.finditer(re.escape(quote), text)]
+
+
+def _normalize(text: str) -> tuple[str, list[int]]:
+    """Text lower-cased, with equivalent characters folded and whitespace runs collapsed, and for each
+    character of the result the offset it came from in the original."""
+    folded = text.translate(_EQUIVALENT)
+    out, origin = [], []
+    for index, char in enumerate(folded):
+        lower = char.lower()
+        char = lower if len(lower) == 1 else char
+        if char.isspace():
+            if out and out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        origin.append(index)
+    return "".join(out), origin
+
+
+def _normalized_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    norm_text, origin = _normalize(text)
+    norm_quote = _normalize(quote)[0].strip()
+    spans = []
+    for match in re.finditer(re.escape(norm_quote), norm_text):
+        last = origin[match.end() - 1]
+        spans.append((origin[match.start()], last + 1))
+    return spans
+
+
+def _not_found_message(text: str, quote: str) -> str:
+    alignment = fuzz.partial_ratio_alignment(quote, text, score_cutoff=FUZZY_THRESHOLD)
+    if alignment is None:
+        return "The quote is not in the source, not even approximately; copy the exact words from the source file."
+    candidate = text[alignment.dest_start:alignment.dest_end]
+    return (
+        f"The quote is not in the source. The closest passage, on line {line_of(text, alignment.dest_start)} "
+        f"({alignment.score:.0f}% similar), reads: {candidate!r}. If that is what you meant, use those exact words."
+    )

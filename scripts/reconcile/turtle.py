@@ -1,0 +1,73 @@
+"""Write Turtle the way a person would: readable blocks appended to files, atomically.
+
+Tools never re-serialize a whole file: they append a block, so comments and hand
+formatting elsewhere in the file survive.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import KbError
+
+PREFIX_LINES = {
+    "kb": "https://reconcile-kb.org/vocab#",
+    "topic": "https://reconcile-kb.org/topic/",
+    "ctx": "https://reconcile-kb.org/context/",
+    "source": "https://reconcile-kb.org/source/",
+    "claim": "https://reconcile-kb.org/claim/",
+    "editor": "https://reconcile-kb.org/editor/",
+    "review": "https://reconcile-kb.org/review/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def header(comment: str) -> str:
+    """The top of a new Turtle file: a comment and the prefixes blocks use."""
+    lines = [f"# {line}".rstrip() for line in comment.splitlines()]
+    lines.append("")
+    lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIX_LINES.items()]
+    return "\n".join(lines) + "\n"
+
+
+def string(text: str) -> str:
+    """A Turtle string literal for any text."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r").replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def append_block(path: Path, block: str, new_file_comment: str) -> None:
+    """Append `block` to `path` (creating it with a header if needed) atomically."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else header(new_file_comment)
+    if existing and not existing.endswith("\n"):
+        existing += "\n"
+    write_atomic(path, existing + "\n" + block.rstrip("\n") + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise KbError(f"{path.parent}: cannot write here ({error.strerror}); nothing was changed.") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None

@@ -1,0 +1,203 @@
+"""Turn a value as a source states it ("two to three months") into a comparable one.
+
+Numeric values become an interval [min, max] in the canonical QUDT unit of the
+topic's quantity kind, so that "72 hours" and "3 days" compare equal. A bound the
+source leaves open ("at least 24 hours", "up to a year") is None.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Stated unit words -> (QUDT unit local name, quantity kind, factor to the kind's canonical unit).
+UNITS: dict[str, tuple[str, str, Decimal]] = {}
+for _words, _unit, _kind, _factor in [
+    (("minute", "minutes", "min", "mins"), "MIN", "Duration", Decimal(1) / Decimal(1440)),
+    (("hour", "hours", "hr", "hrs", "h"), "HR", "Duration", Decimal(1) / Decimal(24)),
+    (("day", "days"), "DAY", "Duration", Decimal(1)),
+    (("week", "weeks", "wk", "wks"), "WK", "Duration", Decimal(7)),
+    (("month", "months", "mo"), "MO", "Duration", Decimal("30.4375")),
+    (("year", "years", "yr", "yrs"), "YR", "Duration", Decimal("365.25")),
+    (("mm", "millimeter", "millimeters", "millimetre", "millimetres"), "MilliM", "Length", Decimal(1)),
+    (("cm", "centimeter", "centimeters", "centimetre", "centimetres"), "CentiM", "Length", Decimal(10)),
+    (("ml", "milliliter", "milliliters", "millilitre", "millilitres"), "MilliL", "Volume", Decimal(1)),
+]:
+    for _word in _words:
+        UNITS[_word] = (_unit, _kind, _factor)
+
+CANONICAL_UNIT = {"Duration": "DAY", "Length": "MilliM", "Volume": "MilliL", "Number": "NUM"}
+NUMERIC_KINDS = frozenset(CANONICAL_UNIT)
+UNIT_SYMBOL = {"DAY": "days", "MilliM": "mm", "MilliL": "mL", "NUM": ""}
+
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60,
+}
+MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+# "a few days" and a bare plural ("within hours") are read as two to five of the unit.
+FEW = (Decimal(2), Decimal(5))
+PLACES = Decimal("0.000001")
+
+_NUMBER = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_SCALE = r"(?:\s+(?:" + "|".join(MULTIPLIERS) + r"))?"
+_UNIT = r"(?:\s*(?P<unit>[a-z]+))?"
+_RANGE = re.compile(rf"^(?P<a>{_NUMBER}{_SCALE})\s*(?:-|to|and)\s*(?P<b>{_NUMBER}{_SCALE}){_UNIT}$")
+_SINGLE = re.compile(rf"^(?P<a>{_NUMBER}{_SCALE}){_UNIT}$")
+_FEW = re.compile(r"^(?:a\s+)?few\s+(?P<unit>[a-z]+)$|^(?P<plural>minutes|hours|days|weeks|months|years)$")
+_LOWER = re.compile(r"^(?:at least|minimum of|min\.?|more than|over|>=?|≥)\s+(?P<rest>.+)$")
+_LOWER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:or more|or longer|plus|\+)(?P<tail>(?:\s+[a-z]+)*)$")
+_UPPER = re.compile(r"^(?:up to|within|no more than|at most|less than|under|<=?|≤)\s+(?P<rest>.+)$")
+_APPROX = re.compile(r"^(?:about|approximately|approx\.?|around|roughly|~|circa|the)\s+(?P<rest>.+)$")
+_SAME_DAY = re.compile(r"^(?:the\s+)?same\s+day$")
+
+
+class ValueParseError(ValueError):
+    """A stated value that cannot be normalized; the message says what was understood."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A normalized value. Only the fields that fit the quantity kind are set."""
+
+    min: Decimal | None = None
+    max: Decimal | None = None
+    unit: str | None = None
+    stated_unit: str | None = None
+    yes: bool | None = None
+    category: str | None = None
+    members: tuple[str, ...] = ()
+    empty_set: bool = False
+
+
+def parse_value(stated: str, kind: str) -> Value:
+    """Normalize `stated` for a topic whose quantity kind is `kind`."""
+    text = stated.strip()
+    if not text:
+        raise ValueParseError("The value is empty; give the value as the source states it, such as '3–5 days'.")
+    if kind in NUMERIC_KINDS:
+        return _parse_interval(text, kind)
+    if kind == "YesNo":
+        answer = text.lower().rstrip(".!")
+        if answer in ("yes", "true", "y"):
+            return Value(yes=True)
+        if answer in ("no", "false", "n"):
+            return Value(yes=False)
+        raise ValueParseError(f"'{stated}' is not yes or no; this topic takes a yes/no answer.")
+    if kind == "Category":
+        return Value(category=" ".join(text.lower().split()))
+    if kind == "Set":
+        if text.lower() in ("none", "no", "nothing", "empty"):
+            return Value(empty_set=True)
+        members = tuple(sorted({" ".join(m.lower().split()) for m in re.split(r"[;\n]", text) if m.strip()}))
+        return Value(members=members)
+    if kind == "Text":
+        return Value()
+    raise ValueParseError(f"Unknown quantity kind '{kind}'.")
+
+
+def _parse_interval(stated: str, kind: str) -> Value:
+    text = " ".join(stated.lower().replace("–", "-").replace("—", "-").replace("‑", "-").split())
+    text = re.sub(r"\s*-\s*", "-", text)
+    lower_open = upper_open = False
+    for pattern, flag in ((_LOWER, "lower"), (_UPPER, "upper"), (_APPROX, None)):
+        match = pattern.match(text)
+        if match:
+            text = match["rest"]
+            lower_open, upper_open = lower_open or flag == "upper", upper_open or flag == "lower"
+    match = _LOWER_SUFFIX.match(text)
+    if match:
+        text, upper_open = (match["rest"] + match["tail"]).strip(), True
+    if _SAME_DAY.match(text):
+        low, high, unit_word = Decimal(0), Decimal(1), "day"
+    elif match := _FEW.match(text):
+        low, high = FEW
+        unit_word = match["unit"] or match["plural"]
+    elif match := _RANGE.match(text):
+        low, high, unit_word = _number(match["a"]), _number(match["b"]), match["unit"]
+    elif match := _SINGLE.match(text):
+        low = high = _number(match["a"])
+        unit_word = match["unit"]
+    else:
+        raise ValueParseError(
+            f"Could not read '{stated}' as a {kind.lower()}: expected a number or range with a unit, "
+            "such as '3–5 days', 'two to three months', 'at least 24 hours' or 'up to a year'."
+        )
+    stated_unit, factor = _unit(unit_word, kind, stated)
+    low, high = low * factor, high * factor
+    if low > high:
+        raise ValueParseError(f"In '{stated}' the lower bound is larger than the upper bound.")
+    return Value(
+        min=None if lower_open else _round(low),
+        max=None if upper_open else _round(high),
+        unit=CANONICAL_UNIT[kind],
+        stated_unit=stated_unit,
+    )
+
+
+def _number(text: str) -> Decimal:
+    word, _, scale = text.partition(" ")
+    value = Decimal(NUMBER_WORDS[word]) if word in NUMBER_WORDS else Decimal(word)
+    return value * MULTIPLIERS[scale] if scale else value
+
+
+def _unit(word: str | None, kind: str, stated: str) -> tuple[str, Decimal]:
+    if kind == "Number":
+        if word and word not in ("sessions", "session", "times", "treatments", "exosomes", "g", "gauge"):
+            raise ValueParseError(f"'{stated}' has a unit '{word}', but this topic takes a plain number.")
+        return "NUM", Decimal(1)
+    if word is None:
+        raise ValueParseError(f"'{stated}' has no unit; say which, such as '3 days' or '2 mm'.")
+    if word not in UNITS:
+        raise ValueParseError(f"'{stated}': unknown unit '{word}'. Known units: {', '.join(sorted(set(UNITS)))}.")
+    unit, unit_kind, factor = UNITS[word]
+    if unit_kind != kind:
+        raise ValueParseError(f"'{stated}' is a {unit_kind.lower()}, but this topic takes a {kind.lower()}.")
+    return unit, factor
+
+
+def _round(value: Decimal) -> Decimal:
+    rounded = value.quantize(PLACES).normalize()
+    return rounded if rounded.as_tuple().exponent <= 0 else rounded.quantize(Decimal(1))
+
+
+def format_decimal(value: Decimal) -> str:
+    """Write a decimal the way Turtle needs it (always with a point): 3 -> '3.0'."""
+    text = format(value, "f")
+    return text if "." in text else text + ".0"
+
+
+# Units a duration in days is shown in, largest first, with the smallest size each reads well from.
+DISPLAY_DURATION = [
+    ("years", Decimal("365.25"), Decimal("730")),
+    ("months", Decimal("30.4375"), Decimal("60")),
+    ("weeks", Decimal(7), Decimal(14)),
+    ("days", Decimal(1), Decimal(1)),
+    ("hours", Decimal(1) / Decimal(24), Decimal(1) / Decimal(24)),
+    ("minutes", Decimal(1) / Decimal(1440), Decimal(0)),
+]
+
+
+def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None) -> str:
+    """A normalized interval in words, in a unit that reads well: '3–5 days', '≥ 1 days', '2–3 months'."""
+    if min_ is None and max_ is None:
+        return ""
+    symbol, factor = UNIT_SYMBOL.get(unit or "", unit or ""), Decimal(1)
+    if unit == "DAY":
+        largest = max(b for b in (min_, max_) if b is not None)
+        symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
+
+    def show(d: Decimal) -> str:
+        scaled = (d / factor).quantize(Decimal("0.01")).normalize()
+        return format(scaled, "f")
+
+    if min_ is None:
+        body = f"≤ {show(max_)}"
+    elif max_ is None:
+        body = f"≥ {show(min_)}"
+    elif min_ == max_:
+        body = show(min_)
+    else:
+        body = f"{show(min_)}–{show(max_)}"
+    return f"{body} {symbol}".strip()
