@@ -1,0 +1,252 @@
+"""The `kb` command: a thin layer over the library. Exit codes: 0 clean, 1 findings, 2 bad input or usage."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import report
+from .conflicts import SEVERITY_RANK, find_conflicts
+from .edit import NewClaim, add_claim, add_source, new_topic
+from .errors import KbError
+from .gate import FAIL_ON, run_check
+from .load import KnowledgeBase, load
+from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
+
+
+class UserError(click.ClickException):
+    """Bad input: printed as one plain message, exit code 2."""
+
+    exit_code = 2
+
+
+def _open(kb_dir: Path) -> KnowledgeBase:
+    try:
+        return load(kb_dir)
+    except KbError as error:
+        raise UserError(str(error)) from None
+
+
+def _shapes(kb_dir: Path, shapes: Path | None) -> Path:
+    return shapes if shapes is not None else kb_dir.parent / "shapes"
+
+
+kb_option = click.option("--kb", "kb_dir", type=click.Path(path_type=Path), default=Path("kb"), show_default=True,
+                         help="The knowledge base folder.")
+shapes_option = click.option("--shapes", type=click.Path(path_type=Path), default=None,
+                             help="Folder of SHACL shapes [default: shapes/ beside the knowledge base].")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reconcile-kb")
+def main() -> None:
+    """Reconcile KB: compare what health-guidance sources claim.
+
+    \b
+    Exit codes: 0 clean, 1 findings (structural problems or failing conflicts),
+    2 bad input or usage (unreadable files, unknown names, bad options).
+    """
+
+
+@main.command()
+@kb_option
+@shapes_option
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
+              help="Which conflicts fail the check: new (not in kb/reviews.ttl), unreviewed (new or stale), "
+                   "any, or never.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
+              help="Output format [default: github inside GitHub Actions, else text].")
+def check(kb_dir: Path, shapes: Path | None, fail_on: str, fmt: str | None) -> None:
+    """Check structure, quotes, source hashes and conflicts.
+
+    Exits 1 when there are structural errors or conflicts that --fail-on counts.
+    Inside GitHub Actions it annotates each problem at its file and line and writes
+    a summary to $GITHUB_STEP_SUMMARY.
+    """
+    kb = _open(kb_dir)
+    try:
+        result = run_check(kb, _shapes(kb_dir, shapes), fail_on)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    fmt = fmt or ("github" if in_actions else "text")
+    if fmt == "json":
+        click.echo(report.findings_json(result), nl=False)
+    elif fmt == "sarif":
+        click.echo(report.sarif(result), nl=False)
+    else:
+        if fmt == "github":
+            click.echo(report.github_annotations(result), nl=False)
+        click.echo(report.check_text(result, fail_on), nl=False)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_actions and summary_path:
+        with open(summary_path, "a", encoding="utf-8") as summary:
+            summary.write(report.step_summary(result, fail_on))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@kb_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--source", help="Only claims of this source key.")
+@click.option("--topic", help="Only claims on this topic.")
+def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
+    """List every claim with its quote, offsets and normalized value."""
+    selected = [c for c in _open(kb_dir).claims
+                if (source is None or c.source == source) and (topic is None or c.topic == topic)]
+    click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
+
+
+@main.command()
+@kb_option
+@shapes_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text", show_default=True)
+@click.option("--severity", type=click.Choice(["high", "medium", "low"]), default=None,
+              help="Only conflicts of at least this severity.")
+@click.option("--topic", help="Only conflicts on this topic.")
+@click.option("--status", type=click.Choice(STATUSES), default=None, help="Only conflicts with this review status.")
+@click.option("--agreements/--no-agreements", default=False, show_default=True, help="Also list agreements.")
+def conflicts(kb_dir: Path, shapes: Path | None, fmt: str, severity: str | None, topic: str | None,
+              status: str | None, agreements: bool) -> None:
+    """List contradictions and partial overlaps between claims (and agreements with --agreements)."""
+    kb = _open(kb_dir)
+    try:
+        found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+    except KbError as error:
+        raise UserError(str(error)) from None
+    if topic is not None and topic not in kb.topics:
+        raise UserError(f"--topic: unknown topic '{topic}'; list them with `kb topics`.")
+    selected = [c for c in found
+                if (agreements or c.is_disagreement)
+                and (severity is None or SEVERITY_RANK[c.severity] <= SEVERITY_RANK[severity])
+                and (topic is None or c.topic == topic)
+                and (status is None or c.status == status)]
+    formatter = {"text": report.conflicts_text, "json": report.conflicts_json,
+                 "csv": report.conflicts_csv, "markdown": report.conflicts_markdown}[fmt]
+    click.echo(formatter(selected), nl=False)
+
+
+@main.command()
+@kb_option
+@shapes_option
+@click.argument("conflict_id")
+@click.option("--decision", type=click.Choice(list(DECISIONS)), required=True,
+              help="acknowledged: a real disagreement between sources; resolved: a claim was corrected; "
+                   "not-a-conflict: the claims do not really disagree.")
+@click.option("--by", help="Reviewer name [default: your login name].")
+@click.option("--note", required=True, help="Why; shown to readers on the site.")
+def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str) -> None:
+    """Record a decision on a conflict in kb/reviews.ttl."""
+    kb = _open(kb_dir)
+    try:
+        found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
+        if conflict_id not in found:
+            raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
+        review_id = record_review(kb, found[conflict_id], decision, by, note)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Recorded review {review_id}: {decision}.")
+
+
+@main.command("add-claim")
+@kb_option
+@shapes_option
+@click.option("--source", help="Source key (see `kb sources`).")
+@click.option("--topic", help="Topic id (see `kb topics`).")
+@click.option("--quote", help="The exact words of the source.")
+@click.option("--value", help="The value as stated, such as '3–5 days', 'two to three months', 'yes'.")
+@click.option("--context", default="general", show_default=True, help="Context id (see `kb contexts`).")
+@click.option("--occurrence", type=int, help="Which occurrence of a quote found several times (1-based).")
+@click.option("--note", help="A remark for reviewers.")
+@click.option("--by", help="Your name [default: your login name].")
+@click.option("--interactive", "-i", is_flag=True, help="Ask for each field, showing the quote in context.")
+def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, **fields) -> None:
+    """Add a claim: anchor the quote, normalize the value, append it, and show what it agrees or conflicts with."""
+    kb = _open(kb_dir)
+    if interactive:
+        from .interactive import ask_claim
+
+        fields = ask_claim(kb, fields)
+    missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
+    if missing:
+        raise UserError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
+    try:
+        claim_id = add_claim(kb, NewClaim(**fields), by=by)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    kb = _open(kb_dir)
+    claim = kb.claim(claim_id)
+    click.echo(f"Added claim {claim_id} at {claim.location}.")
+    try:
+        related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+                   if claim_id in {x.id for x in c.claims}]
+    except KbError as error:
+        raise UserError(str(error)) from None
+    if not related:
+        click.echo("It agrees or conflicts with no other claim yet.")
+    for conflict in related:
+        click.echo(f"{conflict.outcome} ({conflict.severity}) {conflict.id}: {conflict.explanation}")
+
+
+@main.command("add-source")
+@kb_option
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="The document's title.")
+@click.option("--publisher", default="not stated in the text", show_default=True, help="Publisher or site, as stated.")
+@click.option("--kind", default="web page", show_default=True, help="clinical protocol, clinic FAQ, article...")
+@click.option("--url", help="Where it was retrieved from.")
+@click.option("--retrieved", help="Retrieval date, YYYY-MM-DD.")
+@click.option("--key", help="Short key used in claim ids [default: from the file name].")
+@click.option("--by", help="Your name [default: your login name].")
+def add_source_command(kb_dir: Path, file: Path, **fields) -> None:
+    """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
+    kb = _open(kb_dir)
+    try:
+        key = add_source(kb, file, **fields)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
+
+
+@main.command("new-topic")
+@kb_option
+@click.option("--id", "topic_id", required=True, help="Kebab-case id, such as nsaid-stop-before.")
+@click.option("--label", required=True)
+@click.option("--definition", required=True, help="The question claims on this topic answer.")
+@click.option("--kind", required=True, type=click.Choice(["Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text"]))
+@click.option("--safety", required=True, type=click.Choice(["High", "Medium", "Low"]))
+@click.option("--group", help="Topic group, such as aftercare.")
+def new_topic_command(kb_dir: Path, **fields) -> None:
+    """Add a topic to kb/topics.ttl."""
+    kb = _open(kb_dir)
+    try:
+        topic_id = new_topic(kb, **fields)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Added topic {topic_id}.")
+
+
+@main.command()
+@kb_option
+def topics(kb_dir: Path) -> None:
+    """List topics: id, value kind, safety level and label."""
+    for topic in _open(kb_dir).topics.values():
+        click.echo(f"{topic.id:32} {topic.kind:9} {topic.safety:7} {topic.label}")
+
+
+@main.command()
+@kb_option
+def sources(kb_dir: Path) -> None:
+    """List sources: key, file and title."""
+    for source in _open(kb_dir).sources.values():
+        click.echo(f"{source.id:10} {source.file_name:30} {source.title}")
+
+
+@main.command()
+@kb_option
+def contexts(kb_dir: Path) -> None:
+    """List contexts a claim can apply to."""
+    for context_id, label in _open(kb_dir).contexts.items():
+        click.echo(f"{context_id:20} {label}")

@@ -1,0 +1,40 @@
+"""`kb check` as a library call: structure, quotes and conflicts, and whether CI should fail."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check
+from .conflicts import Conflict, find_conflicts
+from .findings import Finding
+from .load import KnowledgeBase
+from .reviews import reviewed_conflicts
+
+# Which review statuses make the gate fail, per --fail-on choice.
+FAIL_ON = {
+    "new": {"new"},
+    "unreviewed": {"new", "stale"},
+    "any": {"new", "stale", "acknowledged", "resolved", "not-a-conflict"},
+    "never": set(),
+}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    conflicts: list[Conflict]
+    failing: list[Conflict]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.findings and any(f.severity == "error" for f in self.findings) or self.failing else 0
+
+
+def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new") -> CheckResult:
+    """Run every check. Conflicts are only looked for when the structure is sound."""
+    findings = check(kb, shapes_dir)
+    if any(f.severity == "error" for f in findings):
+        return CheckResult(findings, [], [])
+    conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir))
+    failing = [c for c in conflicts if c.is_disagreement and c.status in FAIL_ON[fail_on]]
+    return CheckResult(findings, conflicts, failing)

@@ -1,0 +1,210 @@
+"""Turn claims, findings and conflicts into text, JSON, CSV, Markdown, SARIF and CI annotations."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+from .conflicts import Conflict
+from .findings import Finding
+from .gate import CheckResult
+from .model import Claim
+from .values import describe
+
+CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
+                "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",
+                "added_by", "added_at", "file", "line"]
+
+
+def _number(value: Decimal | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def claim_dict(claim: Claim) -> dict:
+    location = claim.location
+    return {
+        "id": claim.id, "source": claim.source, "source_file": claim.source_file, "topic": claim.topic,
+        "context": claim.context, "quote": claim.quote, "start": claim.start, "end": claim.end,
+        "stated": claim.stated, "min": _number(claim.min), "max": _number(claim.max), "unit": claim.unit,
+        "normalized": describe(claim.min, claim.max, claim.unit), "yes": claim.yes, "category": claim.category,
+        "members": list(claim.members), "empty_set": claim.empty_set, "added_by": claim.added_by,
+        "added_at": claim.added_at, "file": str(location.path) if location else None,
+        "line": location.line if location else None,
+    }
+
+
+def claims_json(claims: list[Claim]) -> str:
+    return json.dumps([claim_dict(c) for c in claims], ensure_ascii=False, indent=2) + "\n"
+
+
+def claims_csv(claims: list[Claim]) -> str:
+    rows = []
+    for claim in claims:
+        row = claim_dict(claim)
+        row["members"] = "; ".join(row["members"])
+        rows.append(row)
+    return _csv(CLAIM_FIELDS, rows)
+
+
+def conflict_dict(conflict: Conflict) -> dict:
+    return {
+        "id": conflict.id, "topic": conflict.topic, "kind": conflict.kind, "outcome": conflict.outcome,
+        "severity": conflict.severity, "status": conflict.status, "explanation": conflict.explanation,
+        "review_note": conflict.review_note, "reviewed_by": conflict.reviewed_by,
+        "claims": [{
+            "id": c.id, "source": c.source_file, "quote": c.quote, "start": c.start, "end": c.end,
+            "stated": c.stated, "min": _number(c.min), "max": _number(c.max), "unit": c.unit, "context": c.context,
+            "file": str(c.location.path) if c.location else None, "line": c.location.line if c.location else None,
+        } for c in conflict.claims],
+    }
+
+
+def conflicts_json(conflicts: list[Conflict]) -> str:
+    return json.dumps([conflict_dict(c) for c in conflicts], ensure_ascii=False, indent=2) + "\n"
+
+
+def conflicts_csv(conflicts: list[Conflict]) -> str:
+    fields = ["id", "topic", "kind", "outcome", "severity", "status", "explanation",
+              "claim_a", "source_a", "quote_a", "claim_b", "source_b", "quote_b"]
+    rows = []
+    for conflict in conflicts:
+        a, b = conflict.claims
+        rows.append({**{k: v for k, v in conflict_dict(conflict).items() if k in fields},
+                     "claim_a": a.id, "source_a": a.source_file, "quote_a": a.quote,
+                     "claim_b": b.id, "source_b": b.source_file, "quote_b": b.quote})
+    return _csv(fields, rows)
+
+
+def conflicts_text(conflicts: list[Conflict]) -> str:
+    lines = []
+    for conflict in conflicts:
+        lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}] ({conflict.status})")
+        lines.append(f"  {conflict.explanation}")
+        for claim in conflict.claims:
+            where = f" ({claim.location})" if claim.location else ""
+            lines.append(f"  - {claim.source_file}{where}: \u201c{claim.quote}\u201d")
+        if conflict.review_note:
+            lines.append(f"  review by {conflict.reviewed_by}: {conflict.review_note}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def conflicts_markdown(conflicts: list[Conflict]) -> str:
+    """A Markdown table, as written to a CI step summary."""
+    if not conflicts:
+        return "No conflicts.\n"
+    lines = ["| Severity | Topic | Outcome | Status | Sources | Explanation |", "|---|---|---|---|---|---|"]
+    for c in conflicts:
+        sources = " vs ".join(claim.source_file for claim in c.claims)
+        lines.append(f"| {c.severity} | {c.topic} | {c.outcome} | {c.status} | {sources} | {_cell(c.explanation)} |")
+    return "\n".join(lines) + "\n"
+
+
+def check_text(result: CheckResult, fail_on: str) -> str:
+    """What `kb check` prints: one line per finding and failing conflict, then a summary."""
+    lines = [finding.line() for finding in result.findings]
+    for conflict in result.failing:
+        for claim in conflict.claims:
+            lines.append(_conflict_line(conflict, claim))
+    disagreements = [c for c in result.conflicts if c.is_disagreement]
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    summary = (f"{errors} structural error(s), {len(disagreements)} conflict(s) "
+               f"({sum(c.outcome == 'contradiction' for c in disagreements)} contradictions, "
+               f"{sum(c.outcome == 'partial-overlap' for c in disagreements)} partial overlaps), "
+               f"{len(result.failing)} failing with --fail-on {fail_on}, "
+               f"{sum(not c.is_disagreement for c in result.conflicts)} agreement(s).")
+    if result.failing:
+        summary += " Review each failing conflict with `kb review CONFLICT_ID --decision ... --note ...` or correct the claim."
+    return "\n".join(lines + [summary]) + "\n"
+
+
+def _conflict_line(conflict: Conflict, claim: Claim) -> str:
+    where = f"{claim.location}: " if claim.location else ""
+    return f"{where}error [{conflict.kind}] {claim.id}: {conflict.explanation} (conflict {conflict.id}, {conflict.status})"
+
+
+def github_annotations(result: CheckResult) -> str:
+    """GitHub Actions workflow commands placing each problem at its file and line."""
+    lines = []
+    for finding in result.findings:
+        lines.append(_annotation("error" if finding.severity == "error" else "warning", finding.location,
+                                 f"[{finding.code}] {finding.focus}: {finding.message}"))
+    for conflict in result.failing:
+        for claim in conflict.claims:
+            lines.append(_annotation("error", claim.location, f"[{conflict.kind}] {claim.id}: {conflict.explanation}"))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _annotation(level: str, location, message: str) -> str:
+    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if location is None:
+        return f"::{level}::{message}"
+    return f"::{level} file={location.path},line={location.line}::{message}"
+
+
+def step_summary(result: CheckResult, fail_on: str) -> str:
+    failing = result.failing
+    head = "## Knowledge base check\n\n"
+    if not failing and not result.findings:
+        return head + "No structural problems and no unreviewed conflicts.\n"
+    text = head
+    if result.findings:
+        text += "### Structural findings\n\n" + "\n".join(f"- `{f.line()}`" for f in result.findings) + "\n\n"
+    if failing:
+        text += f"### Conflicts failing `--fail-on {fail_on}`\n\n" + conflicts_markdown(failing)
+    return text
+
+
+def sarif(result: CheckResult) -> str:
+    """SARIF 2.1.0 for code-scanning tools."""
+    results = []
+    for finding in result.findings:
+        results.append(_sarif_result(finding.code, "error" if finding.severity == "error" else "warning",
+                                     f"{finding.focus}: {finding.message}", [finding.location]))
+    for conflict in result.failing:
+        results.append(_sarif_result(conflict.kind, "error", conflict.explanation,
+                                     [claim.location for claim in conflict.claims]))
+    rules = sorted({r["ruleId"] for r in results})
+    document = {
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{
+            "tool": {"driver": {"name": "reconcile-kb", "informationUri": "https://reconcile-kb.org/",
+                                "rules": [{"id": rule} for rule in rules]}},
+            "results": results,
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def _sarif_result(rule: str, level: str, message: str, locations: list) -> dict:
+    return {
+        "ruleId": rule, "level": level, "message": {"text": message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": str(loc.path)},
+                                            "region": {"startLine": loc.line}}}
+                      for loc in locations if loc is not None],
+    }
+
+
+def findings_json(result: CheckResult) -> str:
+    return json.dumps({
+        "findings": [{"code": f.code, "severity": f.severity, "focus": f.focus, "message": f.message,
+                      "file": str(f.location.path) if f.location else None,
+                      "line": f.location.line if f.location else None} for f in result.findings],
+        "failing": [conflict_dict(c) for c in result.failing],
+        "exit_code": result.exit_code,
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(fields: list[str], rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,106 @@
+"""The register of reviewed conflicts (kb/reviews.ttl).
+
+A review names the conflict and fingerprints each of its claims. While the claims
+are unchanged the decision holds; when one changes, the review is stale and the
+conflict needs a fresh look.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from rdflib.namespace import PROV, RDF
+
+from .conflicts import Conflict
+from .edit import editor_id, now
+from .errors import KbError
+from .load import KnowledgeBase
+from .model import KB, Claim, local_name
+from .turtle import append_block, string
+
+DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
+STATUSES = ("new", "stale", "acknowledged", "resolved", "not-a-conflict")
+REVIEWS_FILE = "reviews.ttl"
+REVIEWS_FILE_COMMENT = ("Reviewed conflicts: one block per decision, newest last.\n"
+                        "Written by `kb review`; a review goes stale when one of its claims changes.")
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    conflict_id: str
+    decision: str  # acknowledged, resolved, not-a-conflict
+    by: str
+    at: str
+    note: str
+    fingerprints: frozenset[str]
+
+
+def fingerprint(claim: Claim) -> str:
+    """'claim-id=hash' of everything that makes the claim what it is."""
+    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.start, claim.end, claim.min, claim.max,
+             claim.unit, claim.yes, claim.category, claim.members, claim.empty_set, claim.source)
+    return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
+
+
+def read_reviews(kb: KnowledgeBase) -> list[Review]:
+    g = kb.graph
+    reviews = []
+    for iri in g.subjects(RDF.type, KB.Review):
+        reviews.append(Review(
+            id=local_name(iri),
+            conflict_id=str(g.value(iri, KB.conflictId) or ""),
+            decision={v: k for k, v in DECISIONS.items()}.get(local_name(g.value(iri, KB.decision) or ""), ""),
+            by=local_name(g.value(iri, PROV.wasAssociatedWith) or ""),
+            at=str(g.value(iri, PROV.endedAtTime) or ""),
+            note=str(g.value(iri, KB.note) or ""),
+            fingerprints=frozenset(str(f) for f in g.objects(iri, KB.claimFingerprint)),
+        ))
+    return sorted(reviews, key=lambda r: (r.at, r.id))
+
+
+def apply_reviews(conflicts: list[Conflict], reviews: list[Review]) -> list[Conflict]:
+    """Each conflict with the status its latest review gives it: new, stale, or the decision."""
+    latest = {review.conflict_id: review for review in reviews}  # sorted by time, so the last one wins
+    marked = []
+    for conflict in conflicts:
+        review = latest.get(conflict.id)
+        if review is None:
+            marked.append(conflict)
+            continue
+        current = {fingerprint(claim) for claim in conflict.claims}
+        status = review.decision if current == review.fingerprints else "stale"
+        marked.append(conflict.with_status(status, review.note, review.by, review.at))
+    return marked
+
+
+def record_review(kb: KnowledgeBase, conflict: Conflict, decision: str, by: str | None, note: str,
+                  when: str | None = None) -> str:
+    """Append a decision on `conflict` to kb/reviews.ttl and return the review's id."""
+    if decision not in DECISIONS:
+        raise KbError(f"--decision: '{decision}' is not one of {', '.join(DECISIONS)}.")
+    if not note.strip():
+        raise KbError("--note: say in a sentence why you decided this; the note is shown to readers.")
+    existing = {review.id for review in read_reviews(kb)}
+    number = 1
+    while f"{conflict.id}-{number}" in existing:
+        number += 1
+    review_id = f"{conflict.id}-{number}"
+    claims = sorted(conflict.claims, key=lambda c: c.id)
+    block = "\n".join([
+        f"review:{review_id} a kb:Review ;",
+        f"    kb:conflictId {string(conflict.id)} ;",
+        f"    kb:decision kb:{DECISIONS[decision]} ;",
+        "    kb:reviewedClaim " + ", ".join(f"claim:{c.id}" for c in claims) + " ;",
+        "    kb:claimFingerprint " + ", ".join(string(fingerprint(c)) for c in claims) + " ;",
+        f"    kb:note {string(note.strip())} ;",
+        f"    prov:wasAssociatedWith editor:{editor_id(by)} ;",
+        f'    prov:endedAtTime "{when or now()}"^^xsd:dateTime .',
+    ]) + "\n"
+    append_block(kb.root / REVIEWS_FILE, block, REVIEWS_FILE_COMMENT)
+    return review_id
+
+
+def reviewed_conflicts(kb: KnowledgeBase, conflicts: list[Conflict]) -> list[Conflict]:
+    """`conflicts` with their review status from kb/reviews.ttl."""
+    return apply_reviews(conflicts, read_reviews(kb))
