@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from rdflib import Graph
+
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase
@@ -14,10 +16,10 @@ from .shacl import load_shapes, run_shapes
 STRUCTURE_SHAPES = "structure.ttl"
 
 
-def check_structure(kb: KnowledgeBase, shapes_dir: Path) -> list[Finding]:
+def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None) -> list[Finding]:
     """Findings of the structural shapes, each placed at its subject's line."""
     findings = []
-    for result in run_shapes(kb.graph, load_shapes(shapes_dir / STRUCTURE_SHAPES)):
+    for result in run_shapes(kb.graph, load_shapes(shapes_dir / STRUCTURE_SHAPES), keep_report):
         findings.append(Finding(
             code=result.code,
             severity=SEVERITY_NAMES.get(result.severity, "error"),
@@ -61,6 +63,6 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
     return findings
 
 
-def check(kb: KnowledgeBase, shapes_dir: Path) -> list[Finding]:
+def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None) -> list[Finding]:
     """Every structural finding: shapes, source files and quotes."""
-    return sorted(check_structure(kb, shapes_dir) + check_sources(kb), key=Finding.sort_key)
+    return sorted(check_structure(kb, shapes_dir, keep_report) + check_sources(kb), key=Finding.sort_key)

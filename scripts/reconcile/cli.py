@@ -250,3 +250,40 @@ def contexts(kb_dir: Path) -> None:
     """List contexts a claim can apply to."""
     for context_id, label in _open(kb_dir).contexts.items():
         click.echo(f"{context_id:20} {label}")
+
+
+@main.command()
+@kb_option
+@shapes_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("docs"), show_default=True,
+              help="The MkDocs docs folder to write generated pages into.")
+def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
+    """Check the knowledge base and write the site's Markdown pages and downloads into docs/.
+
+    Rendering stops (exit 1) when the knowledge base has structural errors; conflicts do
+    not stop it, they are what the site shows.
+    """
+    from rdflib import Graph
+
+    from .render import render as render_pages
+
+    kb = _open(kb_dir)
+    report_graph = Graph()
+    try:
+        result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    if result.exit_code:
+        click.echo(report.check_text(result, "never"), nl=False, err=True)
+        raise click.ClickException("The knowledge base has structural errors; fix them before rendering.")
+    written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
+    click.echo(f"Wrote {len(written)} files under {out}/.")
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True)
+def serve(port: int) -> None:
+    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first)."""
+    import subprocess
+
+    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]))

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph
+
 from .checks import check
 from .conflicts import Conflict, find_conflicts
 from .findings import Finding
@@ -30,9 +32,12 @@ class CheckResult:
         return 1 if self.findings and any(f.severity == "error" for f in self.findings) or self.failing else 0
 
 
-def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new") -> CheckResult:
-    """Run every check. Conflicts are only looked for when the structure is sound."""
-    findings = check(kb, shapes_dir)
+def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_report: Graph | None = None) -> CheckResult:
+    """Run every check. Conflicts are only looked for when the structure is sound.
+
+    `keep_report`, when given, receives the structural SHACL validation report.
+    """
+    findings = check(kb, shapes_dir, keep_report)
     if any(f.severity == "error" for f in findings):
         return CheckResult(findings, [], [])
     conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir))

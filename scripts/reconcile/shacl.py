@@ -47,11 +47,16 @@ def load_shapes(path: Path) -> Graph:
     return _parse_shapes(str(path), path.stat().st_mtime)
 
 
-def run_shapes(data: Graph, shapes: Graph) -> list[Result]:
-    """Validate `data` against `shapes` with pySHACL and return its results."""
+def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None) -> list[Result]:
+    """Validate `data` against `shapes` with pySHACL and return its results.
+
+    When `keep_report` is given, the SHACL validation report's triples are added to it.
+    """
     _conforms, report, _text = validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, abort_on_first=False,
     )
+    if keep_report is not None:
+        keep_report += report
     results = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(result, SH.sourceShape)

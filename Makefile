@@ -1,0 +1,45 @@
+# The two commands a new user needs: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: site test check browser-tools clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+## site: check the knowledge base, render the pages and build the static site into site/
+site: $(INSTALLED)
+	$(BIN)/kb check --fail-on never
+	$(BIN)/kb render
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "The site is in site/. Open site/index.html in a browser, or run .venv/bin/kb serve and visit http://127.0.0.1:8000/."
+
+## check: the CI gate on the knowledge base (fails on conflicts not yet reviewed)
+check: $(INSTALLED)
+	$(BIN)/kb check
+
+## test: the full test suite, real-browser tests included
+test: $(INSTALLED) browser-tools
+	$(BIN)/pytest
+
+browser-tools:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	  else \
+	    echo "The browser tests need Chromium and its driver. Install them with: sudo apt-get install -y chromium chromium-driver" >&2; exit 1; \
+	  fi; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
+	  else echo "The accessibility tests need npm (for axe-core). Install Node.js and npm, e.g. sudo apt-get install -y npm" >&2; exit 1; fi; \
+	fi
+
+clean:
+	rm -rf site .pytest_cache
+	$(BIN)/kb render --out docs >/dev/null 2>&1 || true

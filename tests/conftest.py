@@ -1,0 +1,64 @@
+"""Shared fixtures: the repository's paths, a copy of the small test knowledge base, the real one."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reconcile.load import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPES = ROOT / "shapes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_VOCABULARY = ("vocab.ttl", "contexts.ttl", "editors.ttl")
+
+
+def build_fixture_kb(target: Path) -> Path:
+    """The test knowledge base (tests/fixtures/kb) plus the project's vocabulary, copied to `target`."""
+    shutil.copytree(FIXTURES / "kb", target)
+    for name in SHARED_VOCABULARY:
+        shutil.copy(ROOT / "kb" / name, target / name)
+    return target
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    """A writable copy of the test knowledge base."""
+    return build_fixture_kb(tmp_path / "kb")
+
+
+@pytest.fixture
+def kb(kb_dir: Path):
+    return load(kb_dir)
+
+
+@pytest.fixture
+def real_kb_dir(tmp_path: Path) -> Path:
+    """A writable copy of the project's real knowledge base."""
+    return Path(shutil.copytree(ROOT / "kb", tmp_path / "kb"))
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every file's path, mode and bytes under `folder`: equal digests mean nothing changed."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(oct(path.stat().st_mode).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Every test is required: a skipped test fails the run instead of passing quietly."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} test(s) were skipped; every test is required, so the run fails.", red=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.stats.get("skipped") and session.exitstatus == 0:
+        session.exitstatus = 1

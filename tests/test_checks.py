@@ -1,0 +1,75 @@
+import pytest
+
+from conftest import SHAPES
+from reconcile.checks import check
+from reconcile.load import load
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def codes(kb_dir):
+    return {(f.code, f.focus) for f in check(load(kb_dir), SHAPES)}
+
+
+def test_the_fixture_knowledge_base_is_clean(kb):
+    assert check(kb, SHAPES) == []
+
+
+@pytest.mark.parametrize("old, new, code, focus", [
+    ("    kb:topic topic:nsaid-avoid-after ;\n", "", "claim-topic", "a-nsaid-avoid-after"),
+    ("kb:topic topic:nsaid-avoid-after ;", "kb:topic topic:no-such-topic ;", "claim-topic", "a-nsaid-avoid-after"),
+    ("    kb:context ctx:after-treatment ;\n", "", "claim-context", "a-nsaid-avoid-after"),
+    ('    kb:stated "3 weeks" ;\n', "", "claim-stated-value", "a-nsaid-avoid-after"),
+    ("kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 21.0", "claim-min-above-max", "a-nsaid-avoid-after"),
+    ("kb:unit unit:DAY ; kb:statedUnit unit:WK", "kb:unit unit:WK ; kb:statedUnit unit:WK", "claim-unit", "a-nsaid-avoid-after"),
+    ("kb:min 21.0 ; kb:max 21.0 ; ", "", "claim-value-kind", "a-nsaid-avoid-after"),
+    ("    prov:wasAttributedTo editor:kb-editors ;\n", "", "claim-attribution", "a-nsaid-avoid-after"),
+    ("oa:hasSelector [ a oa:TextQuoteSelector ;", "oa:hasSelector [ a oa:SomethingElse ;", "claim-target", "a-nsaid-avoid-after"),
+    ("    prov:wasDerivedFrom source:a ;\n", "    prov:wasDerivedFrom source:b ;\n", "claim-target-source", "a-nsaid-avoid-after"),
+])
+def test_each_structural_shape_reports_its_finding(kb_dir, old, new, code, focus):
+    edit(kb_dir / "claims" / "a.ttl", old, new)
+    assert (code, focus) in codes(kb_dir)
+
+
+def test_findings_point_at_the_claims_file_and_line(kb_dir):
+    edit(kb_dir / "claims" / "a.ttl", "kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 21.0")
+    finding = next(f for f in check(load(kb_dir), SHAPES) if f.code == "claim-min-above-max")
+    assert finding.location.path == kb_dir / "claims" / "a.ttl"
+    assert finding.line().startswith(f"{kb_dir / 'claims' / 'a.ttl'}:{finding.location.line}: error [claim-min-above-max] a-nsaid-avoid-after:")
+
+
+@pytest.mark.parametrize("old, new, code", [
+    ('kb:sha256 "', 'kb:sha256 "zz', "source-hash"),
+    ('    dcterms:title "Clinic B FAQ" ;\n', "", "source-title"),
+    ('    dcterms:publisher "Clinic B" ;\n', "", "source-publisher"),
+])
+def test_source_shapes(kb_dir, old, new, code):
+    edit(kb_dir / "sources.ttl", old, new)
+    found = codes(kb_dir)
+    assert any(c == code for c, _ in found), found
+
+
+def test_topic_shapes(kb_dir):
+    edit(kb_dir / "topics.ttl", "kb:quantityKind kb:Number ; kb:safety kb:Medium .", "kb:safety kb:Medium .")
+    assert ("topic-kind", "session-count") in codes(kb_dir)
+
+
+def test_a_changed_source_is_reported(kb_dir):
+    path = kb_dir / "sources" / "c.txt"
+    path.write_text("Clinic C protocol, revised\n\n" + path.read_text().split("\n\n", 1)[1])
+    found = check(load(kb_dir), SHAPES)
+    assert ("source-changed", "c") in {(f.code, f.focus) for f in found}
+    moved = [f for f in found if f.code == "quote-moved"]
+    assert {f.focus for f in moved} == {"c-nsaid-stop-before", "c-nsaid-avoid-after", "c-session-count", "c-alopecia-areata"}
+
+
+def test_a_vanished_quote_is_reported(kb_dir):
+    path = kb_dir / "sources" / "a.txt"
+    path.write_text(path.read_text().replace("3 weeks", "2 weeks"))
+    found = {(f.code, f.focus) for f in check(load(kb_dir), SHAPES)}
+    assert ("quote-missing", "a-nsaid-avoid-after") in found
