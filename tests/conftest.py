@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,37 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None and reporter.stats.get("skipped") and session.exitstatus == 0:
         session.exitstatus = 1
+
+
+def build_site(kb_dir: Path, workdir: Path) -> Path:
+    """Render `kb_dir` and build the site with a real, strict MkDocs build; returns the site folder."""
+    from rdflib import Graph
+
+    from reconcile.gate import run_check
+    from reconcile.render import render
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    docs = workdir / "docs"
+    shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", workdir / "mkdocs.yml")
+    kb = load(kb_dir)
+    report = Graph()
+    result = run_check(kb, SHAPES, "never", keep_report=report)
+    render(kb, result.conflicts, result.findings, report, docs)
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=workdir,
+                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stdout}\n{build.stderr}"
+    return workdir / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The site built from the project's real knowledge base."""
+    return build_site(ROOT / "kb", tmp_path_factory.mktemp("real-site"))
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The site built from the small test knowledge base (with a quote holding <script> and Markdown)."""
+    base = tmp_path_factory.mktemp("fixture-site")
+    return build_site(build_fixture_kb(base / "kb"), base / "work")

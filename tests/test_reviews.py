@@ -1,0 +1,53 @@
+import pytest
+
+from conftest import SHAPES
+from reconcile.conflicts import find_conflicts
+from reconcile.errors import KbError
+from reconcile.load import load
+from reconcile.reviews import read_reviews, record_review, reviewed_conflicts
+
+
+def nsaid_conflict(kb):
+    return next(c for c in find_conflicts(kb, SHAPES)
+                if {x.id for x in c.claims} == {"a-nsaid-avoid-after", "b-nsaid-avoid-after"})
+
+
+def status_of(kb_dir, conflict_id):
+    kb = load(kb_dir)
+    return next(c.status for c in reviewed_conflicts(kb, find_conflicts(kb, SHAPES)) if c.id == conflict_id)
+
+
+def test_a_conflict_is_new_until_reviewed(kb_dir):
+    conflict = nsaid_conflict(load(kb_dir))
+    assert status_of(kb_dir, conflict.id) == "new"
+    record_review(load(kb_dir), conflict, "acknowledged", "A. Reviewer", "Two clinics disagree.", when="2026-01-02T00:00:00Z")
+    assert status_of(kb_dir, conflict.id) == "acknowledged"
+    review = read_reviews(load(kb_dir))[0]
+    assert (review.decision, review.by, review.note) == ("acknowledged", "a-reviewer", "Two clinics disagree.")
+
+
+def test_a_review_survives_unrelated_edits_and_goes_stale_when_its_claim_changes(kb_dir):
+    conflict = nsaid_conflict(load(kb_dir))
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "Real disagreement.")
+    other = kb_dir / "claims" / "c.ttl"
+    other.write_text(other.read_text().replace('"4 to 6"', '"4 to 6 sessions"'))
+    assert status_of(kb_dir, conflict.id) == "acknowledged"
+    claims = kb_dir / "claims" / "b.ttl"
+    claims.write_text(claims.read_text().replace('kb:stated "4 days"', 'kb:stated "four days"'))
+    assert status_of(kb_dir, conflict.id) == "stale"
+
+
+def test_the_latest_decision_wins(kb_dir):
+    conflict = nsaid_conflict(load(kb_dir))
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "First look.", when="2026-01-02T00:00:00Z")
+    record_review(load(kb_dir), conflict, "not-a-conflict", "rev", "Second look.", when="2026-01-03T00:00:00Z")
+    assert status_of(kb_dir, conflict.id) == "not-a-conflict"
+
+
+def test_a_review_needs_a_known_decision_and_a_note(kb_dir):
+    conflict = nsaid_conflict(load(kb_dir))
+    with pytest.raises(KbError, match="--decision"):
+        record_review(load(kb_dir), conflict, "maybe", "rev", "note")
+    with pytest.raises(KbError, match="--note"):
+        record_review(load(kb_dir), conflict, "acknowledged", "rev", "  ")
+    assert not (kb_dir / "reviews.ttl").exists()
