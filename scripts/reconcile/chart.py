@@ -44,7 +44,9 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str) 
         color = COLORS[outcome_of.get(claim.id, "none")]
         left, right = x(low), max(x(top), x(low) + 4)
         opacity = ' fill-opacity="0.45"' if claim.max is None or claim.min is None else ""
-        parts.append(f'<text x="{LEFT - 8}" y="{y + 17}" text-anchor="end" class="chart-label">{escape(claim.id)}</text>')
+        label = f"{claim.source}: {claim.stated}"
+        label = label if len(label) <= 24 else label[:23] + "…"
+        parts.append(f'<text x="{LEFT - 8}" y="{y + 17}" text-anchor="end" class="chart-label">{escape(label)}</text>')
         parts.append(f'<rect x="{left:.1f}" y="{y + 6}" width="{right - left:.1f}" height="14" rx="3" fill="{color}"'
                      f'{opacity}>'
                      f'<title>{escape(claim.source_file)}: {escape(claim.stated)}</title></rect>')
@@ -66,7 +68,8 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str) 
 def _description(claims: list[Claim], unit: str, factor: Decimal) -> str:
     def bound(value: Decimal | None, open_word: str) -> str:
         return open_word if value is None else _fmt(value / factor)
-    items = [f"{c.id}: {bound(c.min, 'no lower bound')} to {bound(c.max, 'no upper bound')}" for c in claims]
+    items = [f"source {c.source} ({c.stated}): {bound(c.min, 'no lower bound')} to {bound(c.max, 'no upper bound')}"
+             for c in claims]
     return f"Normalized values in {unit}. " + "; ".join(items) + "."
 
 

@@ -114,6 +114,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
     cuts = sorted({0, len(text)} | {c.start for c in claims} | {c.end for c in claims if c.end <= len(text)})
     pieces = []
     for start, end in zip(cuts, cuts[1:]):
+        pieces += [f'<span id="{escape(c.id)}"></span>' for c in claims if c.start == start]
         covering = [c for c in claims if c.start <= start and end <= c.end]
         segment = escape(text[start:end])
         if not covering:
@@ -121,7 +122,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
             continue
         first = covering[0]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
-        pieces.append(f'<mark><a href="../topics/{first.topic}.html#{first.id}" title="{escape(label)}">{segment}</a></mark>')
+        pieces.append(f'<mark><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
 

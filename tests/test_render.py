@@ -1,0 +1,69 @@
+"""Rendering the test knowledge base gives the Markdown in tests/fixtures/golden/.
+
+Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then read the diff.
+"""
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from conftest import FIXTURES, SHAPES
+from reconcile.gate import run_check
+from reconcile.render import highlighted_text, md, render
+
+GOLDEN = FIXTURES / "golden"
+PAGES = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics/index.md",
+         "topics/nsaid-avoid-after.md", "topics/contraindications.md", "sources/index.md", "sources/a.md"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    from conftest import build_fixture_kb
+    from reconcile.load import load
+
+    base = tmp_path_factory.mktemp("render")
+    kb = load(build_fixture_kb(base / "kb"))
+    report = Graph()
+    result = run_check(kb, SHAPES, "never", keep_report=report)
+    out = base / "docs"
+    render(kb, result.conflicts, result.findings, report, out)
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_match_golden_markdown(rendered, page):
+    actual = (rendered / page).read_text(encoding="utf-8")
+    golden = GOLDEN / page
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_every_topic_and_source_gets_a_page_and_downloads_exist(rendered):
+    assert len(list((rendered / "topics").glob("*.md"))) == 7  # six topics and the index
+    assert sorted(p.name for p in (rendered / "sources").glob("*.md")) == ["a.md", "b.md", "c.md", "index.md"]
+    for name in ["kb.ttl", "kb.jsonld", "claims.csv", "claims.json", "conflicts.json", "conflicts.csv", "shacl-report.ttl"]:
+        assert (rendered / "data" / name).stat().st_size > 0
+    assert Graph().parse(rendered / "data" / "kb.jsonld", format="json-ld").isomorphic(
+        Graph().parse(rendered / "data" / "kb.ttl", format="turtle"))
+
+
+def test_source_text_is_escaped(rendered):
+    page = (rendered / "sources" / "a.md").read_text()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<script>" not in page
+
+
+def test_markdown_escaping():
+    assert md("**bold** <b>") == r"\*\*bold\*\* &lt;b&gt;"
+
+
+def test_highlighting_marks_each_quote_and_links_its_topic():
+    from reconcile.model import Claim
+
+    claim = Claim(id="x-1", source="x", source_file="x.txt", topic="t", context="general", quote="b<c",
+                  prefix="", suffix="", start=1, end=4, stated="")
+    assert str(highlighted_text("ab<cd", [claim])) == (
+        'a<span id="x-1"></span><mark><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
