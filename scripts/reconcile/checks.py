@@ -53,6 +53,12 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
                 "run `kb reanchor` to move its quotes, then review the changed ones.",
                 key, iri_location))
     for claim in kb.claims:
+        if claim.anchor_status:
+            findings.append(Finding(
+                f"quote-{claim.anchor_status}", "error",
+                f"the source text changed here ({claim.anchor_status}); compare kb:previousQuote with the quote, fix the "
+                "value if needed, then delete the kb:anchorStatus and kb:previousQuote lines.", claim.id, claim.location))
+            continue
         text = texts.get(claim.source)
         if text is None or not claim.quote:
             continue

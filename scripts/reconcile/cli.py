@@ -287,3 +287,26 @@ def serve(port: int) -> None:
     import subprocess
 
     sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]))
+
+
+@main.command("reanchor")
+@kb_option
+@click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
+def reanchor_command(kb_dir: Path, sources: tuple[str, ...]) -> None:
+    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person."""
+    from .reanchor import reanchor
+
+    kb = _open(kb_dir)
+    try:
+        moves = reanchor(kb, list(sources) or None)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    if not moves:
+        click.echo("No source has changed; nothing to do.")
+    for move in moves:
+        where = f" now at {move.anchor.start}-{move.anchor.end}" if move.anchor else ""
+        click.echo(f"{move.status:9} {move.claim.id}{where}")
+    marked = [m for m in moves if m.status in ("changed", "vanished")]
+    if marked:
+        click.echo(f"{len(marked)} claim(s) need a person: see `kb check`.")
+        sys.exit(1)

@@ -128,6 +128,7 @@ class KnowledgeBase:
                 category=str(g.value(iri, KB.category)) if g.value(iri, KB.category) is not None else None,
                 members=tuple(sorted(str(m) for m in g.objects(iri, KB.member))),
                 empty_set=bool(g.value(iri, KB.emptySet) is not None and g.value(iri, KB.emptySet).toPython()),
+                anchor_status=str(g.value(iri, KB.anchorStatus) or ""),
                 added_by=local_name(g.value(iri, PROV.wasAttributedTo) or ""),
                 added_at=str(g.value(iri, PROV.generatedAtTime) or ""),
                 location=self.locations.get(iri),

@@ -37,8 +37,8 @@ class Review:
 
 
 def fingerprint(claim: Claim) -> str:
-    """'claim-id=hash' of everything that makes the claim what it is."""
-    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.start, claim.end, claim.min, claim.max,
+    """'claim-id=hash' of everything that makes the claim what it is (not where its quote sits)."""
+    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.min, claim.max,
              claim.unit, claim.yes, claim.category, claim.members, claim.empty_set, claim.source)
     return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
 

@@ -1,0 +1,107 @@
+"""Move quotes to their new place when a source text changes, and mark the ones a person must look at.
+
+Nothing is dropped: a quote found unchanged elsewhere is moved; a quote whose words
+changed is moved to the closest passage and marked "changed" (with the old words kept);
+a quote that cannot be found is marked "vanished". Edits touch only the selector
+lines of each claim's block, so comments and hand formatting survive.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .errors import KbError
+from .load import KnowledgeBase
+from .model import Claim
+from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
+from .turtle import string, write_atomic
+
+
+@dataclass(frozen=True)
+class Move:
+    claim: Claim
+    status: str  # unchanged, moved, changed, vanished
+    anchor: Anchor | None
+    similarity: float = 100.0
+
+
+def locate(text: str, claim: Claim) -> Move:
+    """Where `claim`'s quote sits in `text` now."""
+    if text[claim.start:claim.end] == claim.quote:
+        return Move(claim, "unchanged", anchor_at(text, claim.start, claim.end))
+    starts = [m.start() for m in re.finditer(re.escape(claim.quote), text)] if claim.quote else []
+    if starts:
+        def fit(start: int) -> tuple:
+            end = start + len(claim.quote)
+            context = fuzz.ratio(text[max(0, start - len(claim.prefix)):start], claim.prefix) + \
+                fuzz.ratio(text[end:end + len(claim.suffix)], claim.suffix)
+            return (-context, abs(start - claim.start))
+        best = min(starts, key=fit)
+        return Move(claim, "moved", anchor_at(text, best, best + len(claim.quote)))
+    alignment = fuzz.partial_ratio_alignment(claim.quote, text, score_cutoff=FUZZY_THRESHOLD) if claim.quote else None
+    if alignment is None:
+        return Move(claim, "vanished", None, 0.0)
+    return Move(claim, "changed", anchor_at(text, alignment.dest_start, alignment.dest_end), alignment.score)
+
+
+def plan(kb: KnowledgeBase, source_key: str) -> list[Move]:
+    text = kb.source_text(source_key)
+    return [locate(text, claim) for claim in kb.claims if claim.source == source_key and not claim.anchor_status]
+
+
+def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Move]:
+    """Re-anchor the claims of changed sources (or of `source_keys`) and record the new hashes."""
+    keys = source_keys or [key for key, source in kb.sources.items()
+                           if (kb.sources_dir / source.file_name).is_file()
+                           and hashlib.sha256((kb.sources_dir / source.file_name).read_bytes()).hexdigest() != source.sha256]
+    unknown = [key for key in keys if key not in kb.sources]
+    if unknown:
+        raise KbError(f"Unknown source(s): {', '.join(unknown)}; list them with `kb sources`.")
+    moves = [move for key in keys for move in plan(kb, key)]
+    edits: dict = {}
+    for move in moves:
+        if move.status == "unchanged":
+            continue
+        path = move.claim.location.path
+        edits.setdefault(path, path.read_text(encoding="utf-8"))
+        edits[path] = _edit_block(edits[path], move)
+    sources_file = kb.root / "sources.ttl"
+    sources_text = sources_file.read_text(encoding="utf-8")
+    for key in keys:
+        source = kb.sources[key]
+        digest = hashlib.sha256((kb.sources_dir / source.file_name).read_bytes()).hexdigest()
+        sources_text = sources_text.replace(f'kb:sha256 "{source.sha256}"', f'kb:sha256 "{digest}"')
+    for path, text in edits.items():
+        write_atomic(path, text)
+    write_atomic(sources_file, sources_text)
+    return moves
+
+
+def _edit_block(text: str, move: Move) -> str:
+    """Rewrite the selector lines of one claim's block (and mark it when a person must look)."""
+    claim = move.claim
+    lines = text.split("\n")
+    start = claim.location.line - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()), len(lines))
+    block = "\n".join(lines[start:end])
+    if move.anchor is not None:
+        replacements = [
+            (r"oa:exact \"(?:[^\"\\]|\\.)*\"", f"oa:exact {string(move.anchor.exact)}"),
+            (r"oa:prefix \"(?:[^\"\\]|\\.)*\"", f"oa:prefix {string(move.anchor.prefix)}"),
+            (r"oa:suffix \"(?:[^\"\\]|\\.)*\"", f"oa:suffix {string(move.anchor.suffix)}"),
+            (r"oa:start \d+", f"oa:start {move.anchor.start}"),
+            (r"oa:end \d+", f"oa:end {move.anchor.end}"),
+        ]
+        for pattern, new in replacements:
+            block, count = re.subn(pattern, lambda _m, new=new: new, block, count=1)
+            if count != 1:
+                raise KbError(f"{claim.location}: cannot find the {pattern.split()[0]} selector of {claim.id} "
+                              "to update; update the block by hand. Nothing was changed.")
+    if move.status in ("changed", "vanished"):
+        marks = f"    kb:anchorStatus {string(move.status)} ;\n    kb:previousQuote {string(claim.quote)} ;"
+        block = re.sub(r"^(claim:\S+ a kb:Claim ;)$", lambda m: m[1] + "\n" + marks, block, count=1, flags=re.M)
+    lines[start:end] = block.split("\n")
+    return "\n".join(lines)
