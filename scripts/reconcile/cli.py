@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import report
-from .conflicts import SEVERITY_RANK, find_conflicts
+from .conflicts import ENGINES, SEVERITY_RANK, find_conflicts
 from .edit import NewClaim, add_claim, add_source, new_topic
 from .errors import KbError
 from .gate import FAIL_ON, run_check
@@ -35,6 +35,8 @@ def _shapes(kb_dir: Path, shapes: Path | None) -> Path:
 
 kb_option = click.option("--kb", "kb_dir", type=click.Path(path_type=Path), default=Path("kb"), show_default=True,
                          help="The knowledge base folder.")
+engine_option = click.option("--engine", type=click.Choice(ENGINES), default="fast", show_default=True,
+                             help="Conflict-shape executor: fast (pyoxigraph, whole data at once) or pyshacl (the reference).")
 shapes_option = click.option("--shapes", type=click.Path(path_type=Path), default=None,
                              help="Folder of SHACL shapes [default: shapes/ beside the knowledge base].")
 
@@ -53,12 +55,13 @@ def main() -> None:
 @main.command()
 @kb_option
 @shapes_option
+@engine_option
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
               help="Which conflicts fail the check: new (not in kb/reviews.ttl), unreviewed (new or stale), "
                    "any, or never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
-def check(kb_dir: Path, shapes: Path | None, fail_on: str, fmt: str | None) -> None:
+def check(kb_dir: Path, shapes: Path | None, engine: str, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -67,7 +70,7 @@ def check(kb_dir: Path, shapes: Path | None, fail_on: str, fmt: str | None) -> N
     """
     kb = _open(kb_dir)
     try:
-        result = run_check(kb, _shapes(kb_dir, shapes), fail_on)
+        result = run_check(kb, _shapes(kb_dir, shapes), fail_on, engine=engine)
     except KbError as error:
         raise UserError(str(error)) from None
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -102,18 +105,19 @@ def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> Non
 @main.command()
 @kb_option
 @shapes_option
+@engine_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text", show_default=True)
 @click.option("--severity", type=click.Choice(["high", "medium", "low"]), default=None,
               help="Only conflicts of at least this severity.")
 @click.option("--topic", help="Only conflicts on this topic.")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only conflicts with this review status.")
 @click.option("--agreements/--no-agreements", default=False, show_default=True, help="Also list agreements.")
-def conflicts(kb_dir: Path, shapes: Path | None, fmt: str, severity: str | None, topic: str | None,
+def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity: str | None, topic: str | None,
               status: str | None, agreements: bool) -> None:
     """List contradictions and partial overlaps between claims (and agreements with --agreements)."""
     kb = _open(kb_dir)
     try:
-        found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+        found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes), engine))
     except KbError as error:
         raise UserError(str(error)) from None
     if topic is not None and topic not in kb.topics:

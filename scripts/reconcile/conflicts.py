@@ -13,9 +13,11 @@ from rdflib.namespace import SH
 
 from .load import KnowledgeBase
 from .model import Claim, local_name
-from .shacl import load_shapes, run_shapes
+from .engine import compile_shapes, load_store, run_compiled
+from .shacl import Result, load_shapes, run_shapes
 
 CONFLICT_SHAPES = "conflicts.ttl"
+ENGINES = ("fast", "pyshacl")
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
 OUTCOMES = ("contradiction", "partial-overlap", "agreement")
@@ -55,11 +57,21 @@ def conflict_id(topic: str, claim_ids: list[str] | tuple[str, ...]) -> str:
     return f"{topic}-{digest}"
 
 
-def find_conflicts(kb: KnowledgeBase, shapes_dir: Path) -> list[Conflict]:
+def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast") -> list[Result]:
+    """The raw SHACL results of the conflict shapes, from pySHACL or the fast executor."""
+    shapes = load_shapes(shapes_dir / CONFLICT_SHAPES)
+    if engine == "pyshacl":
+        return run_shapes(kb.graph, shapes)
+    if engine == "fast":
+        return run_compiled(load_store(kb.root), compile_shapes(shapes))
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast") -> list[Conflict]:
     """Every contradiction, partial overlap and agreement, sorted by severity, topic and id."""
     claims = {claim.id: claim for claim in kb.claims}
     conflicts = {}
-    for result in run_shapes(kb.graph, load_shapes(shapes_dir / CONFLICT_SHAPES)):
+    for result in conflict_results(kb, shapes_dir, engine):
         if result.value is None or not result.outcome:
             continue
         pair = tuple(sorted((claims[local_name(result.focus)], claims[local_name(result.value)]), key=lambda c: c.id))

@@ -1,0 +1,137 @@
+"""A fast executor of the SHACL-SPARQL conflict shapes on pyoxigraph.
+
+pySHACL evaluates a SPARQL constraint once per focus node. This executor evaluates
+each (shape, constraint) pair once over the whole data: the shape's targets become a
+subquery that binds ?this, joined with the constraint's SELECT, as SHACL engines do
+for batch validation. It reads the same shapes and returns the same `Result` rows as
+`shacl.run_shapes`, which stays the reference.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from .errors import KbError
+from .model import KB
+from .shacl import Result
+
+_THIS = re.compile(r"\$this\b")
+_MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")
+
+
+@dataclass(frozen=True)
+class ShapeQuery:
+    shape: URIRef
+    query: str
+    message: str
+    severity: URIRef
+    code: str
+    outcome: str
+
+
+def load_store(root: Path) -> ox.Store:
+    """Parse every Turtle file under `root` into an in-memory Oxigraph store."""
+    store = ox.Store()
+    for path in sorted(root.rglob("*.ttl")):
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except (SyntaxError, ValueError, OSError) as error:
+            raise KbError(f"{path}: {error}") from None
+    return store
+
+
+def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
+    """One query per node shape and SPARQL constraint it uses."""
+    compiled = []
+    for shape in sorted(set(shapes.subjects(SH.sparql, None)), key=str):
+        targets = _targets(shapes, shape)
+        for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
+            select = shapes.value(constraint, SH.select)
+            if select is None:
+                raise KbError(f"Shape {shape}: only SELECT-based SPARQL constraints can run on the fast engine.")
+            prefixes = _prefixes(shapes)
+            body = _THIS.sub("?this", str(select))
+            query = f"{prefixes}\nSELECT * WHERE {{\n{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}\n{{ {body} }}\n}}"
+            compiled.append(ShapeQuery(
+                shape=shape, query=query,
+                message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
+                severity=shapes.value(shape, SH.severity) or SH.Violation,
+                code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
+                outcome=str(shapes.value(shape, KB.outcome) or ""),
+            ))
+    return compiled
+
+
+def run_compiled(store: ox.Store, compiled: list[ShapeQuery]) -> list[Result]:
+    results = []
+    for item in compiled:
+        seen = set()
+        solutions = store.query(item.query)
+        names = [variable.value for variable in solutions.variables]
+        for row in solutions:
+            bindings = {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
+            key = (bindings.get("this"), bindings.get("value"))
+            if key in seen:
+                continue
+            seen.add(key)
+            message = _MESSAGE_VARIABLE.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], item.message)
+            results.append(Result(focus=bindings["this"], value=bindings.get("value"), severity=item.severity,
+                                  message=message, code=item.code, outcome=item.outcome))
+    return results
+
+
+def _targets(shapes: Graph, shape: URIRef) -> str:
+    """A SPARQL group pattern binding ?this to the shape's focus nodes."""
+    patterns = []
+    for cls in shapes.objects(shape, SH.targetClass):
+        patterns.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> .")
+    for node in shapes.objects(shape, SH.targetNode):
+        patterns.append(f"VALUES ?this {{ {node.n3()} }}")
+    for predicate in shapes.objects(shape, SH.targetSubjectsOf):
+        patterns.append(f"?this <{predicate}> ?targetObject .")
+    for predicate in shapes.objects(shape, SH.targetObjectsOf):
+        patterns.append(f"?targetSubject <{predicate}> ?this .")
+    for target in shapes.objects(shape, SH.target):
+        patterns.append(_custom_target(shapes, target))
+    if not patterns:
+        raise KbError(f"Shape {shape} has no targets the fast engine understands.")
+    return " UNION ".join(f"{{ {p} }}" for p in patterns)
+
+
+def _custom_target(shapes: Graph, target) -> str:
+    """A SPARQL-based target type, with its parameters substituted."""
+    target_type = shapes.value(target, RDF.type)
+    select = shapes.value(target_type, SH.select) if target_type is not None else None
+    if select is None:
+        raise KbError(f"Target {target} is not a SPARQL-based target type with sh:select.")
+    text = str(select)
+    for parameter in shapes.objects(target_type, SH.parameter):
+        path = shapes.value(parameter, SH.path)
+        name = re.split(r"[#/]", str(path))[-1]
+        value = shapes.value(target, path)
+        text = re.sub(rf"\$({name})\b", value.n3(), text)
+    return text[text.index("{") + 1:text.rindex("}")]
+
+
+def _prefixes(shapes: Graph) -> str:
+    """Every prefix the shapes graph declares (constraints and target types share them)."""
+    lines = {}
+    for declarations in set(shapes.objects(None, SH.prefixes)):
+        for declaration in shapes.objects(declarations, SH.declare):
+            lines[str(shapes.value(declaration, SH.prefix))] = str(shapes.value(declaration, SH.namespace))
+    return "\n".join(f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in sorted(lines.items()))
+
+
+def _to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
