@@ -23,3 +23,18 @@ def test_fast_engine_matches_pyshacl_after_edits(kb_dir):
     path.write_text(path.read_text().replace("kb:min 4.0 ; kb:max 4.0", "kb:min 4.0"))  # open upper bound
     kb = load(kb_dir)
     assert rows(conflict_results(kb, SHAPES, "fast")) == rows(conflict_results(kb, SHAPES, "pyshacl"))
+
+
+def test_structural_checks_agree_between_engines(kb_dir):
+    from conftest import SHAPES
+    from reconcile.checks import check_structure
+
+    path = kb_dir / "claims" / "a.ttl"
+    text = path.read_text().replace("kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 21.0")
+    text = text.replace("kb:unit unit:DAY ; kb:statedUnit unit:MO", "kb:unit unit:MO ; kb:statedUnit unit:MO")
+    text = text.replace("    prov:wasDerivedFrom source:a ;\n", "    prov:wasDerivedFrom source:b ;\n", 1)
+    path.write_text(text)
+    kb = load(kb_dir)
+    fast = check_structure(kb, SHAPES, engine="fast")
+    assert {f.code for f in fast} >= {"claim-min-above-max", "claim-unit", "claim-target-source"}
+    assert fast == check_structure(kb, SHAPES, engine="pyshacl")

@@ -28,6 +28,7 @@ _MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")
 class ShapeQuery:
     shape: URIRef
     query: str
+    has_targets: str  # an ASK query: does the shape have any focus node?
     message: str
     severity: URIRef
     code: str
@@ -46,7 +47,11 @@ def load_store(root: Path) -> ox.Store:
 
 
 def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
-    """One query per node shape and SPARQL constraint it uses."""
+    """One query per node shape and SPARQL constraint it uses.
+
+    The shape's targets become a subquery (its variables stay private) that binds ?this
+    first, inside the constraint's own WHERE clause.
+    """
     compiled = []
     for shape in sorted(set(shapes.subjects(SH.sparql, None)), key=str):
         targets = _targets(shapes, shape)
@@ -54,11 +59,13 @@ def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
             select = shapes.value(constraint, SH.select)
             if select is None:
                 raise KbError(f"Shape {shape}: only SELECT-based SPARQL constraints can run on the fast engine.")
-            prefixes = _prefixes(shapes)
-            body = _THIS.sub("?this", str(select))
-            query = f"{prefixes}\nSELECT * WHERE {{\n{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}\n{{ {body} }}\n}}"
+            text = _THIS.sub("?this", str(select))
+            head, _, rest = text.partition("WHERE")
+            body = rest[rest.index("{") + 1:rest.rindex("}")]
+            query = (f"{_prefixes(shapes)}\n{head} WHERE {{\n"
+                     f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}\n{body}\n}}")
             compiled.append(ShapeQuery(
-                shape=shape, query=query,
+                shape=shape, query=query, has_targets=f"{_prefixes(shapes)}\nASK {{ {targets} }}",
                 message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
                 severity=shapes.value(shape, SH.severity) or SH.Violation,
                 code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
@@ -70,6 +77,8 @@ def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
 def run_compiled(store: ox.Store, compiled: list[ShapeQuery]) -> list[Result]:
     results = []
     for item in compiled:
+        if not store.query(item.has_targets):
+            continue  # like pySHACL, skip shapes without focus nodes
         seen = set()
         solutions = store.query(item.query)
         names = [variable.value for variable in solutions.variables]

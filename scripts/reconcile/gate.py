@@ -38,7 +38,7 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
 
     `keep_report`, when given, receives the structural SHACL validation report.
     """
-    findings = check(kb, shapes_dir, keep_report)
+    findings = check(kb, shapes_dir, keep_report, engine)
     if any(f.severity == "error" for f in findings):
         return CheckResult(findings, [], [])
     conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir, engine))

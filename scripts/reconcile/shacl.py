@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pyshacl import validate
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -73,3 +73,19 @@ def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None) -> 
             outcome=str(shapes.value(shape, KB.outcome) or ""),
         ))
     return results
+
+
+def add_to_report(report: Graph, results: list[Result]) -> None:
+    """Add results found outside pySHACL to a validation report graph, as sh:ValidationResult nodes."""
+    root = next(report.subjects(RDF.type, SH.ValidationReport), None)
+    for result in results:
+        node = BNode()
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, result.focus))
+        report.add((node, SH.resultSeverity, result.severity))
+        report.add((node, SH.resultMessage, Literal(result.message)))
+        if result.value is not None:
+            report.add((node, SH.value, result.value))
+        if root is not None:
+            report.add((root, SH.result, node))
+            report.set((root, SH.conforms, Literal(False)))

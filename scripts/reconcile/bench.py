@@ -1,0 +1,175 @@
+"""Benchmark: `python -m reconcile.bench [--sizes 1000,10000]` prints seconds and peak memory per stage.
+
+It generates synthetic knowledge bases (many sources, topics with several contexts,
+about one topic in five holding a contradiction, units mixed) and times each stage in
+a fresh process, next to a plain sort/sweep of the same intervals as the reference
+for what conflict detection could cost.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+from .edit import CLAIMS_FILE_COMMENT, NewClaim, claim_block, source_block
+from .quotes import anchor_at
+from .turtle import header
+from .values import parse_value
+
+UNITS = [("hours", 24), ("days", 1), ("weeks", 1 / 7)]
+CONTEXTS = ["before-treatment", "after-treatment", "general"]
+STAGES = ["load-rdflib", "load-oxigraph", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl", "sweep", "render"]
+
+
+def generate(root: Path, claims: int, seed: int = 7) -> Path:
+    """Write a synthetic knowledge base of `claims` claims under `root` (vocabulary copied from `kb/`)."""
+    rng = random.Random(seed)
+    repo_kb = Path(__file__).resolve().parents[2] / "kb"
+    root.mkdir(parents=True)
+    for name in ("vocab.ttl", "contexts.ttl", "editors.ttl"):
+        shutil.copy(repo_kb / name, root / name)
+    topics = max(10, claims // 50)
+    lines = ["@prefix kb: <https://reconcile-kb.org/vocab#> .", "@prefix topic: <https://reconcile-kb.org/topic/> .",
+             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .", ""]
+    for t in range(topics):
+        lines.append(f'topic:t{t} a skos:Concept, kb:Topic ; skos:prefLabel "Topic {t}"@en ; '
+                     f'skos:definition "Synthetic topic {t}."@en ; kb:quantityKind kb:Duration ; kb:safety kb:{["High", "Medium", "Low"][t % 3]} .')
+    (root / "topics.ttl").write_text("\n".join(lines) + "\n")
+    sources = max(5, claims // 20)
+    per_source = [[] for _ in range(sources)]
+    for i in range(claims):
+        topic = rng.randrange(topics)
+        context = CONTEXTS[rng.randrange(len(CONTEXTS))]
+        base = 3 + topic % 7  # claims on a topic agree around this many days...
+        if topic % 5 == 0 and rng.random() < 0.2:
+            base *= 6  # ...except in one topic in five, where some claims contradict
+        low = base + rng.choice([0, 0, 1])
+        unit, factor = rng.choice(UNITS)
+        high = low + rng.choice([0, 1, 2])
+        stated = f"{_fmt(low * factor)}–{_fmt(high * factor)} {unit}" if high > low else f"{_fmt(low * factor)} {unit}"
+        per_source[i % sources].append((i, topic, context, stated))
+    sources_ttl = header("Synthetic sources.")
+    (root / "sources").mkdir()
+    (root / "claims").mkdir()
+    for s, items in enumerate(per_source):
+        key = f"s{s}"
+        text_lines = [f"Synthetic source {s}."] + [f"Claim {i}: stop for {stated} in context {context}." for i, _, context, stated in items]
+        text = "\n".join(text_lines) + "\n"
+        (root / "sources" / f"{key}.txt").write_text(text)
+        sources_ttl += "\n" + source_block(key, f"{key}.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain",
+                                           f"Source {s}", "bench", "synthetic", None, None, "kb-editors", "2026-01-01T00:00:00Z")
+        blocks, offset = [], len(text_lines[0]) + 1
+        for (i, topic, context, stated), line in zip(items, text_lines[1:]):
+            anchor = anchor_at(text, offset, offset + len(line))
+            offset += len(line) + 1
+            new = NewClaim(key, f"t{topic}", line, stated, context)
+            blocks.append(claim_block(f"{key}-t{topic}-{i}", new, anchor, parse_value(stated, "Duration"),
+                                      "kb-editors", "2026-01-01T00:00:00Z"))
+        (root / "claims" / f"{key}.ttl").write_text(
+            header(CLAIMS_FILE_COMMENT.format(key=key, file=f"{key}.txt")) + "\n" + "\n".join(blocks))
+    (root / "sources.ttl").write_text(sources_ttl)
+    return root
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
+    """Run one stage in this process and return its seconds."""
+    from rdflib import Graph
+
+    from .checks import check_structure
+    from .conflicts import find_conflicts
+    from .engine import load_store
+    from .gate import run_check
+    from .load import load
+    from .render import render
+
+    start = time.perf_counter()
+    if stage == "load-rdflib":
+        load(kb_dir)
+    elif stage == "load-oxigraph":
+        load_store(kb_dir)
+    elif stage == "structure-pyshacl":
+        check_structure(load(kb_dir), shapes)
+    elif stage in ("conflicts-fast", "conflicts-pyshacl"):
+        kb = load(kb_dir)
+        start = time.perf_counter()
+        find_conflicts(kb, shapes, stage.split("-")[1])
+    elif stage == "sweep":
+        kb = load(kb_dir)
+        start = time.perf_counter()
+        sweep([(c.topic, c.context, c.min, c.max) for c in kb.claims])
+    elif stage == "render":
+        kb = load(kb_dir)
+        report = Graph()
+        result = run_check(kb, shapes, "never", keep_report=report)
+        start = time.perf_counter()
+        out = Path(tempfile.mkdtemp())
+        render(kb, result.conflicts, result.findings, report, out)
+    return time.perf_counter() - start
+
+
+def sweep(intervals: list[tuple]) -> int:
+    """The reference: sort each topic's intervals and sweep for disjoint pairs (counted, not listed)."""
+    groups: dict = {}
+    for topic, context, low, high in intervals:
+        groups.setdefault((topic, context), []).append((low, high))
+    disjoint = 0
+    for items in groups.values():
+        items.sort()
+        highest = None
+        for low, high in items:
+            if highest is not None and highest < low:
+                disjoint += 1
+            highest = high if highest is None or high > highest else highest
+    return disjoint
+
+
+@click.command()
+@click.option("--sizes", default="1000,10000", show_default=True, help="Comma-separated claim counts.")
+@click.option("--pyshacl-max", default=1000, show_default=True, help="Largest size to run the pySHACL stages on.")
+@click.option("--stage", hidden=True)
+@click.option("--kb", "kb_dir", hidden=True, type=click.Path(path_type=Path))
+def main(sizes: str, pyshacl_max: int, stage: str | None, kb_dir: Path | None) -> None:
+    shapes = Path(__file__).resolve().parents[2] / "shapes"
+    if stage:
+        seconds = run_stage(stage, kb_dir, shapes)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        click.echo(json.dumps({"seconds": seconds, "peak_mb": peak}))
+        return
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (int(s) for s in sizes.split(",")):
+            kb = generate(Path(tmp) / f"kb{size}", size)
+            for name in STAGES:
+                if name.endswith("pyshacl") and size > pyshacl_max:
+                    rows.append((size, name, None, None))
+                    continue
+                out = subprocess.run([sys.executable, "-m", "reconcile.bench", "--stage", name, "--kb", str(kb)],
+                                     capture_output=True, text=True, check=True)
+                measured = json.loads(out.stdout.strip().splitlines()[-1])
+                rows.append((size, name, measured["seconds"], measured["peak_mb"]))
+                click.echo(f"{size:>7} {name:18} {measured['seconds']:8.2f} s {measured['peak_mb']:8.0f} MB", err=True)
+    click.echo("| claims | stage | seconds | peak MB |\n|---:|---|---:|---:|")
+    for size, name, seconds, peak in rows:
+        click.echo(f"| {size} | {name} | {'skipped' if seconds is None else f'{seconds:.2f}'} | "
+                   f"{'' if peak is None else f'{peak:.0f}'} |")
+    for size in sorted({r[0] for r in rows}):
+        fast = next(r[2] for r in rows if r[0] == size and r[1] == "conflicts-fast")
+        ref = next(r[2] for r in rows if r[0] == size and r[1] == "sweep")
+        click.echo(f"\nAt {size} claims the conflict check takes {fast / ref:.0f}× the sort/sweep reference.")
+
+
+if __name__ == "__main__":
+    main()
