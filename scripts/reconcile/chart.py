@@ -42,7 +42,7 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str) 
         low = claim.min / factor if claim.min is not None else Decimal(0)
         top = claim.max / factor if claim.max is not None else high
         color = COLORS[outcome_of.get(claim.id, "none")]
-        left, right = x(low), max(x(top), x(low) + 4)
+        left, right = x(low), max(x(top), x(low) + 6)
         opacity = ' fill-opacity="0.45"' if claim.max is None or claim.min is None else ""
         label = f"{claim.source}: {claim.stated}"
         label = label if len(label) <= 24 else label[:23] + "…"

@@ -25,7 +25,7 @@ from .conflicts import SEVERITY_RANK, Conflict
 from .findings import Finding
 from .load import KnowledgeBase
 from .model import PREFIXES, TOPIC, Claim
-from .reviews import read_reviews
+from .reviews import STATUSES, read_reviews
 from .turtle import write_atomic
 from .values import describe
 
@@ -133,10 +133,11 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     env = environment()
     pages: dict[str, str] = {}
     common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK}
-    pages["index.md"] = env.get_template("overview.md.j2").render(**common, counts=_counts(site))
+    pages["index.md"] = env.get_template("overview.md.j2").render(**common, counts=_counts(site), statuses=STATUSES)
     pages["conflicts.md"] = env.get_template("conflicts.md.j2").render(**common)
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**common)
-    pages["reviews.md"] = env.get_template("reviews.md.j2").render(**common, reviews=read_reviews(kb))
+    pages["reviews.md"] = env.get_template("reviews.md.j2").render(
+        **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts})
     pages["data.md"] = env.get_template("data.md.j2").render(**common)
     pages["topics/index.md"] = env.get_template("topics.md.j2").render(**common, groups=_groups(kb))
     for topic in kb.topics.values():
@@ -178,7 +179,7 @@ def _counts(site: Site) -> dict:
         "partial": sum(c.outcome == "partial-overlap" for c in disagreements),
         "agreements": sum(not c.is_disagreement for c in site.conflicts),
         "by_severity": Counter(c.severity for c in disagreements),
-        "by_status": Counter(c.status for c in disagreements),
+        "by_severity_status": Counter((c.severity, c.status) for c in disagreements),
     }
 
 
