@@ -12,7 +12,7 @@ from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase
 from .model import SOURCE, local_name
 from .quotes import verify
-from .engine import compile_shapes, load_store, run_compiled
+from .engine import compile_shapes, run_compiled
 from .shacl import add_to_report, load_shapes, run_shapes
 
 STRUCTURE_SHAPES = "structure.ttl"
@@ -32,7 +32,7 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
         core = Graph()
         core += shapes
         core.remove((None, SH.sparql, None))
-        sparql = run_compiled(load_store(kb.root), compile_shapes(shapes))
+        sparql = run_compiled(kb.sparql_store(), compile_shapes(shapes))
         results = run_shapes(kb.graph, core, keep_report) + sparql
         if keep_report is not None:
             add_to_report(keep_report, sparql)
@@ -89,4 +89,5 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
 
 def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None, engine: str = "fast") -> list[Finding]:
     """Every structural finding: shapes, source files and quotes."""
-    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + check_sources(kb), key=Finding.sort_key)
+    sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
+    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources, key=Finding.sort_key)

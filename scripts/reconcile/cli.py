@@ -52,25 +52,53 @@ def main() -> None:
     """
 
 
+endpoint_options = [
+    click.option("--endpoint", help="Base URL of a SPARQL 1.1 store (e.g. http://127.0.0.1:7878 for Oxigraph)."),
+    click.option("--query-path", default="/query", show_default=True, help="Path of the store's SPARQL query service."),
+    click.option("--store-path", default="/store", show_default=True, help="Path of the store's Graph Store Protocol service."),
+]
+
+
+def with_endpoint(command):
+    for option in reversed(endpoint_options):
+        command = option(command)
+    return command
+
+
+def _remote(endpoint: str, query_path: str, store_path: str):
+    from .endpoint import RemoteStore
+
+    return RemoteStore(endpoint, query_path, store_path)
+
+
 @main.command()
 @kb_option
 @shapes_option
 @engine_option
+@with_endpoint
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
               help="Which conflicts fail the check: new (not in kb/reviews.ttl), unreviewed (new or stale), "
                    "any, or never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
-def check(kb_dir: Path, shapes: Path | None, engine: str, fail_on: str, fmt: str | None) -> None:
+def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
+          fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
     Inside GitHub Actions it annotates each problem at its file and line and writes
-    a summary to $GITHUB_STEP_SUMMARY.
+    a summary to $GITHUB_STEP_SUMMARY. With --endpoint it checks the knowledge base held
+    in a SPARQL store (see `kb publish`) instead of the files.
     """
-    kb = _open(kb_dir)
     try:
-        result = run_check(kb, _shapes(kb_dir, shapes), fail_on, engine=engine)
+        if endpoint:
+            from .endpoint import remote_kb
+
+            kb = remote_kb(_remote(endpoint, query_path, store_path))
+            shapes_dir = shapes if shapes is not None else Path("shapes")
+        else:
+            kb, shapes_dir = _open(kb_dir), _shapes(kb_dir, shapes)
+        result = run_check(kb, shapes_dir, fail_on, engine=engine)
     except KbError as error:
         raise UserError(str(error)) from None
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -314,3 +342,19 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...]) -> None:
     if marked:
         click.echo(f"{len(marked)} claim(s) need a person: see `kb check`.")
         sys.exit(1)
+
+
+@main.command()
+@kb_option
+@with_endpoint
+def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str) -> None:
+    """Replace the default graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
+    from .endpoint import publish as publish_files
+
+    if not endpoint:
+        raise UserError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
+    try:
+        count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
+    except KbError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")

@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 
 from .load import KnowledgeBase
 from .model import Claim, local_name
-from .engine import compile_shapes, load_store, run_compiled
+from .engine import compile_shapes, run_compiled
 from .shacl import Result, load_shapes, run_shapes
 
 CONFLICT_SHAPES = "conflicts.ttl"
@@ -63,7 +63,7 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast") 
     if engine == "pyshacl":
         return run_shapes(kb.graph, shapes)
     if engine == "fast":
-        return run_compiled(load_store(kb.root), compile_shapes(shapes))
+        return run_compiled(kb.sparql_store(), compile_shapes(shapes))
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 

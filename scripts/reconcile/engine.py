@@ -9,6 +9,7 @@ for batch validation. It reads the same shapes and returns the same `Result` row
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ class ShapeQuery:
     outcome: str
 
 
-def load_store(root: Path) -> ox.Store:
+def load_store(root: Path) -> "LocalStore":
     """Parse every Turtle file under `root` into an in-memory Oxigraph store."""
     store = ox.Store()
     for path in sorted(root.rglob("*.ttl")):
@@ -43,7 +44,7 @@ def load_store(root: Path) -> ox.Store:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         except (SyntaxError, ValueError, OSError) as error:
             raise KbError(f"{path}: {error}") from None
-    return store
+    return LocalStore(store)
 
 
 def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
@@ -74,16 +75,30 @@ def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
     return compiled
 
 
-def run_compiled(store: ox.Store, compiled: list[ShapeQuery]) -> list[Result]:
-    results = []
-    for item in compiled:
-        if not store.query(item.has_targets):
-            continue  # like pySHACL, skip shapes without focus nodes
-        seen = set()
-        solutions = store.query(item.query)
+class LocalStore:
+    """Runs queries on an in-memory Oxigraph store, returning rdflib terms."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def ask(self, query: str) -> bool:
+        return bool(self.store.query(query))
+
+    def select(self, query: str) -> Iterator[dict]:
+        solutions = self.store.query(query)
         names = [variable.value for variable in solutions.variables]
         for row in solutions:
-            bindings = {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
+            yield {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
+
+
+def run_compiled(store: LocalStore, compiled: list[ShapeQuery]) -> list[Result]:
+    """Run compiled shapes on any store with `ask` and `select` (local Oxigraph or a SPARQL endpoint)."""
+    results = []
+    for item in compiled:
+        if not store.ask(item.has_targets):
+            continue  # like pySHACL, skip shapes without focus nodes
+        seen = set()
+        for bindings in store.select(item.query):
             key = (bindings.get("this"), bindings.get("value"))
             if key in seen:
                 continue

@@ -29,6 +29,17 @@ class KnowledgeBase:
     root: Path
     graph: Graph
     locations: dict[URIRef, Location] = field(default_factory=dict)
+    remote: object = None  # a SPARQL store the knowledge base was fetched from (see endpoint.py)
+
+    @property
+    def is_remote(self) -> bool:
+        return self.remote is not None
+
+    def sparql_store(self):
+        """Where the fast engine runs its queries: the remote store, or the files loaded into Oxigraph."""
+        from .engine import load_store
+
+        return self.remote if self.remote is not None else load_store(self.root)
 
     @property
     def sources_dir(self) -> Path:

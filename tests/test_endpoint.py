@@ -1,0 +1,70 @@
+"""The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test."""
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import SHAPES
+from reconcile.cli import main
+from reconcile.endpoint import RemoteStore, publish, remote_kb
+from reconcile.errors import KbError
+from reconcile.gate import run_check
+from reconcile.load import load
+
+
+@pytest.fixture
+def server(tmp_path):
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        pytest.fail("The oxigraph server is missing; install the test extras: pip install -e '.[test]'.")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()}")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_publish_then_check_the_store_finds_the_same_conflicts(server, kb_dir):
+    store = RemoteStore(server)
+    assert publish(kb_dir, store) == len(list(kb_dir.rglob("*.ttl")))
+    local = run_check(load(kb_dir), SHAPES, "never")
+    remote = run_check(remote_kb(store), SHAPES, "never")
+    assert [(c.id, c.kind, c.severity, c.explanation) for c in remote.conflicts] == \
+           [(c.id, c.kind, c.severity, c.explanation) for c in local.conflicts]
+    assert remote.findings == [] and len(remote.conflicts) == 11
+
+
+def test_cli_publish_and_check_against_the_store(server, kb_dir):
+    runner = CliRunner()
+    published = runner.invoke(main, ["publish", "--kb", str(kb_dir), "--endpoint", server])
+    assert published.exit_code == 0 and "Published" in published.output
+    checked = runner.invoke(main, ["check", "--endpoint", server, "--shapes", str(SHAPES)])
+    assert checked.exit_code == 1
+    assert "error [disjoint-intervals] a-nsaid-avoid-after:" in checked.output
+    again = runner.invoke(main, ["publish", "--kb", str(kb_dir), "--endpoint", server])
+    assert again.exit_code == 0  # publishing replaces the graph instead of adding duplicates
+    assert len(remote_kb(RemoteStore(server)).claims) == 13
+
+
+def test_an_unreachable_store_is_a_clear_error():
+    with pytest.raises(KbError, match="cannot reach the store"):
+        RemoteStore("http://127.0.0.1:9", timeout=2).ask("ASK {}")
