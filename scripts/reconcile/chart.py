@@ -5,7 +5,7 @@ from decimal import Decimal
 from html import escape
 
 from .model import Claim
-from .values import DISPLAY_DURATION, UNIT_SYMBOL
+from .values import DISPLAY_DURATION, UNIT_SYMBOL, format_number
 
 WIDTH, ROW, LEFT, RIGHT, TOP = 720, 28, 150, 24, 10
 COLORS = {"contradiction": "#b3261e", "partial-overlap": "#8a5300", "agreement": "#1b6e3a", "none": "#3a4a9a"}
@@ -74,18 +74,12 @@ def _description(claims: list[Claim], unit: str, factor: Decimal) -> str:
 
 
 def _ticks(high: Decimal) -> list[Decimal]:
-    step = Decimal(1)
-    for candidate in (Decimal("0.1"), Decimal("0.2"), Decimal("0.5"), Decimal(1), Decimal(2), Decimal(5), Decimal(10),
-                      Decimal(20), Decimal(50), Decimal(100), Decimal(200), Decimal(500), Decimal(1000)):
-        step = candidate
-        if high / candidate <= 8:
-            break
-    ticks, value = [], Decimal(0)
-    while value <= high:
-        ticks.append(value)
-        value += step
-    return ticks
+    """Up to about eight evenly spaced round ticks from 0 to `high` (steps of 1, 2 or 5 times a power of ten)."""
+    rough = high / 8
+    power = Decimal(10) ** (rough.adjusted() if rough > 0 else 0)
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
+    return [step * i for i in range(int(high / step) + 1)]
 
 
 def _fmt(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+    return format_number(value)

@@ -358,3 +358,7 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
+
+
+if __name__ == "__main__":
+    main()

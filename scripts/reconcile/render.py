@@ -195,7 +195,7 @@ def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
 def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> dict[str, str]:
     graph = _canonical(kb.graph)
     jsonld = json.loads(graph.serialize(format="json-ld", context={p: str(n) for p, n in PREFIXES.items()}))
-    jsonld["@graph"] = sorted(jsonld.get("@graph", []), key=lambda node: node.get("@id", ""))
+    jsonld = _sorted_json(jsonld)
     return {
         "data/kb.ttl": graph.serialize(format="turtle"),
         "data/kb.jsonld": json.dumps(jsonld, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
@@ -205,6 +205,15 @@ def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph
         "data/conflicts.csv": report.conflicts_csv(conflicts),
         "data/shacl-report.ttl": _canonical(report_graph).serialize(format="turtle"),
     }
+
+
+def _sorted_json(value):
+    """JSON-LD with every array sorted: multi-valued properties are sets, so order carries no meaning."""
+    if isinstance(value, dict):
+        return {key: _sorted_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_json(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
 
 
 def _canonical(source: Graph) -> Graph:

@@ -168,6 +168,13 @@ def format_decimal(value: Decimal) -> str:
     return text if "." in text else text + ".0"
 
 
+def format_number(value: Decimal) -> str:
+    """A number for people: at most two decimals, thousands grouped: 0.5, 3, 400,000,000,000."""
+    if abs(value) >= 10000:
+        return f"{int(value):,}"
+    return format(value.quantize(Decimal("0.01")).normalize(), "f")
+
+
 # Units a duration in days is shown in, largest first, with the smallest size each reads well from.
 DISPLAY_DURATION = [
     ("years", Decimal("365.25"), Decimal("730")),
@@ -189,8 +196,7 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None) -> st
         symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
 
     def show(d: Decimal) -> str:
-        scaled = (d / factor).quantize(Decimal("0.01")).normalize()
-        return format(scaled, "f")
+        return format_number(d / factor)
 
     if min_ is None:
         body = f"≤ {show(max_)}"

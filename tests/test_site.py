@@ -1,0 +1,93 @@
+"""The built site: strict build, no broken links, nothing fetched from the internet, escaped text, stable output."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import FIXTURES, ROOT, SHAPES, build_fixture_kb
+from sitecrawl import read_site
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def broken_links(site: Path) -> list[str]:
+    pages = read_site(site)
+    problems = []
+    for path, page in pages.items():
+        for url in page.links + [u for _, u in page.resources]:
+            if EXTERNAL.match(url) or url.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            parts = urlsplit(url)
+            if not parts.path:
+                target = path
+            elif parts.path.startswith("/"):  # only the 404 page uses root-relative links
+                target = site / unquote(parts.path).lstrip("/")
+            else:
+                target = (path.parent / unquote(parts.path)).resolve()
+            if parts.path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{path.relative_to(site)}: {url} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else set()
+                if unquote(parts.fragment) not in ids:
+                    problems.append(f"{path.relative_to(site)}: {url} (no id {parts.fragment!r})")
+    return problems
+
+
+@pytest.mark.parametrize("which", ["fixture_site", "real_site"])
+def test_no_broken_internal_links(request, which):
+    site = request.getfixturevalue(which)
+    assert broken_links(site) == []
+
+
+@pytest.mark.parametrize("which", ["fixture_site", "real_site"])
+def test_nothing_is_fetched_from_the_internet(request, which):
+    site = request.getfixturevalue(which)
+    fetched = [f"{page.path.relative_to(site)}: <{tag}> {url}" for page in read_site(site).values()
+               for tag, url in page.resources if EXTERNAL.match(url)]
+    css = [f"{path.relative_to(site)}: {match}" for path in site.rglob("*.css")
+           for match in re.findall(r"(?:@import|url\()\s*['\"]?(https?://[^'\")\s]+)", path.read_text(errors="replace"))]
+    assert fetched == [] and css == []
+
+
+def test_source_text_with_html_and_markdown_renders_as_text(fixture_site):
+    page = (fixture_site / "sources" / "a.html").read_text()
+    pages = read_site(fixture_site)
+    text = "".join(pages[fixture_site / "sources" / "a.html"].text)
+    assert '<script>alert("x")</script>' in text  # shown as text...
+    assert "alert(" not in "".join(pages[fixture_site / "sources" / "a.html"].scripts)  # ...never run
+    assert "<script>alert" not in page
+    assert "**bold** _markdown_ [link](http://example.invalid)" in text
+    assert "<strong>bold</strong>" not in page
+
+
+def test_every_page_says_it_is_not_medical_advice(real_site):
+    pages = [real_site / "index.html", real_site / "conflicts.html"] + \
+        sorted((real_site / "topics").glob("*.html")) + sorted((real_site / "sources").glob("*.html"))
+    missing = [str(p.relative_to(real_site)) for p in pages if "Not medical advice." not in p.read_text()]
+    assert missing == []
+
+
+def test_two_renders_are_identical_whatever_the_hash_seed(tmp_path):
+    kb = build_fixture_kb(tmp_path / "kb")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"docs-{seed}"
+        result = subprocess.run([sys.executable, "-m", "reconcile.cli", "render", "--kb", str(kb), "--shapes", str(SHAPES),
+                                 "--out", str(out)], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys() and len(outputs[0]) > 20
+    assert [name for name in outputs[0] if outputs[0][name] != outputs[1][name]] == []
+
+
+def test_site_lists_every_page_kind(real_site):
+    for name in ["index.html", "conflicts.html", "matrix.html", "reviews.html", "data.html", "editor-guide.html",
+                 "performance.html", "topics/index.html", "topics/nsaid-avoid-after.html", "sources/004.html",
+                 "data/kb.ttl", "data/kb.jsonld", "data/claims.csv", "data/shacl-report.ttl", "search/search_index.js"]:
+        assert (real_site / name).is_file(), name
