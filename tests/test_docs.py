@@ -1,0 +1,31 @@
+"""Every command and finding code is documented in the README."""
+import re
+
+from click.testing import CliRunner
+
+from conftest import ROOT
+from reconcile.cli import main
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme():
+    missing = [name for name in main.commands if f"kb {name}" not in README]
+    assert missing == []
+
+
+def test_every_finding_code_is_in_the_readme():
+    shapes = "".join(p.read_text() for p in (ROOT / "shapes").glob("*.ttl"))
+    codes = set(re.findall(r'kb:code "([a-z-]+)"', shapes))
+    codes |= set(re.findall(r'"((?:quote|source)-[a-z]+)"', (ROOT / "scripts" / "reconcile" / "checks.py").read_text()))
+    codes |= {"quote-changed", "quote-vanished"}
+    missing = sorted(code for code in codes if f"`{code}`" not in README)
+    assert len(codes) > 30 and missing == []
+
+
+def test_help_documents_exit_codes():
+    assert "0 clean, 1 findings" in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_readme_says_sources_are_third_party_and_not_medical_advice():
+    assert "Third-party material" in README and "Not medical advice" in README
