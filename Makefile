@@ -40,6 +40,7 @@ browser-tools:
 	  else echo "The accessibility tests need npm (for axe-core). Install Node.js and npm, e.g. sudo apt-get install -y npm" >&2; exit 1; fi; \
 	fi
 
+## clean: remove the built site and the generated pages (keeps .venv)
 clean:
-	rm -rf site .pytest_cache
-	$(BIN)/kb render --out docs >/dev/null 2>&1 || true
+	rm -rf site .pytest_cache docs/index.md docs/conflicts.md docs/matrix.md docs/reviews.md docs/data.md \
+	  docs/topics docs/sources docs/data

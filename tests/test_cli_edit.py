@@ -103,6 +103,16 @@ def test_bad_source_files_are_refused(kb_dir, tmp_path, content, message):
     assert tree_digest(kb_dir) == before
 
 
+def test_a_huge_source_is_refused(kb_dir, tmp_path):
+    page = tmp_path / "huge.txt"
+    with page.open("wb") as out:
+        out.truncate(21 * 1024 * 1024)
+    before = tree_digest(kb_dir)
+    result = run("add-source", "--kb", kb_dir, page, "--title", "Huge")
+    assert result.exit_code == 2 and "too large for a source" in result.output
+    assert tree_digest(kb_dir) == before
+
+
 def test_read_only_kb_is_refused_cleanly(kb_dir, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

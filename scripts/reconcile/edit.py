@@ -24,6 +24,7 @@ from .values import ValueParseError, Value, format_decimal, parse_value
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."
 TOPICS_FILE_COMMENT = "Topics that claims are about: a SKOS concept scheme."
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a web page's text is far smaller; anything bigger is a mistake
 MEDIA_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}
 
 
@@ -203,6 +204,9 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
 
 
 def _read_source_bytes(file: Path) -> bytes:
+    if file.is_file() and file.stat().st_size > MAX_SOURCE_BYTES:
+        raise KbError(f"{file}: {file.stat().st_size // (1024 * 1024)} MB is too large for a source "
+                      f"(the limit is {MAX_SOURCE_BYTES // (1024 * 1024)} MB); add the relevant page only.")
     read_text(file)  # names the file when it is missing or not UTF-8
     return file.read_bytes()
 
