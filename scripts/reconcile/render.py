@@ -69,6 +69,15 @@ class Site:
                     worst[claim.id] = conflict.outcome
         return worst
 
+    def contradicted_topics(self) -> list[tuple]:
+        """(topic, number of contradictions, worst severity), most severe first."""
+        found: dict[str, list[Conflict]] = defaultdict(list)
+        for conflict in self.disagreements:
+            if conflict.outcome == "contradiction":
+                found[conflict.topic].append(conflict)
+        rows = [(self.kb.topics[t], len(cs), min((c.severity for c in cs), key=SEVERITY_RANK.get)) for t, cs in found.items()]
+        return sorted(rows, key=lambda row: (SEVERITY_RANK[row[2]], -row[1], row[0].label))
+
     def topic_state(self, topic: str) -> str:
         outcomes = {c.outcome for c in self.conflicts_on(topic)}
         for state in ("contradiction", "partial-overlap", "agreement"):
