@@ -35,9 +35,16 @@ browser-tools:
 	    echo "The browser tests need Chromium and its driver. Install them with: sudo apt-get install -y chromium chromium-driver" >&2; exit 1; \
 	  fi; \
 	fi
-	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless; \
+	  else \
+	    echo "The HTML validity test needs Java. Install it with: sudo apt-get install -y default-jre-headless" >&2; exit 1; \
+	  fi; \
+	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 	  if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund; \
-	  else echo "The accessibility tests need npm (for axe-core). Install Node.js and npm, e.g. sudo apt-get install -y npm" >&2; exit 1; fi; \
+	  else echo "The browser tests need npm (for axe-core and the HTML checker). Install Node.js and npm, e.g. sudo apt-get install -y npm" >&2; exit 1; fi; \
 	fi
 
 ## clean: remove the built site and the generated pages (keeps .venv)

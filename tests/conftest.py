@@ -77,7 +77,9 @@ def build_site(kb_dir: Path, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     docs = workdir / "docs"
     shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", workdir / "mkdocs.yml")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (workdir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/site_hooks.py",
+                                                       str(ROOT / "scripts/reconcile/site_hooks.py")))
     kb = load(kb_dir)
     report = Graph()
     result = run_check(kb, SHAPES, "never", keep_report=report)

@@ -1,6 +1,7 @@
 """The built site: strict build, no broken links, nothing fetched from the internet, escaped text, stable output."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,17 @@ def test_nothing_is_fetched_from_the_internet(request, which):
     css = [f"{path.relative_to(site)}: {match}" for path in site.rglob("*.css")
            for match in re.findall(r"(?:@import|url\()\s*['\"]?(https?://[^'\")\s]+)", path.read_text(errors="replace"))]
     assert fetched == [] and css == []
+
+
+@pytest.mark.parametrize("which", ["fixture_site", "real_site"])
+def test_every_page_is_valid_html(request, which):
+    site = request.getfixturevalue(which)
+    checker = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not checker.exists() or not shutil.which("java"):
+        pytest.fail("The Nu HTML Checker needs Java and node_modules/vnu-jar; run `make browser-tools`.")
+    result = subprocess.run(["java", "-jar", str(checker), "--errors-only", "--skip-non-html", str(site)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[:3000]
 
 
 def test_source_text_with_html_and_markdown_renders_as_text(fixture_site):
