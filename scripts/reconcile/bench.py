@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .edit import CLAIMS_FILE_COMMENT, NewClaim, claim_block, source_block
 from .quotes import anchor_at
@@ -155,18 +157,26 @@ def main(sizes: str, pyshacl_max: int, stage: str | None, kb_dir: Path | None) -
         click.echo(json.dumps({"seconds": seconds, "peak_mb": peak}))
         return
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in (int(s) for s in sizes.split(",")):
+    size_list = [int(s) for s in sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp, Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True)) as progress:
+        task = progress.add_task("benchmark", total=len(size_list) * (len(STAGES) + 1))
+        for size in size_list:
+            progress.update(task, description=f"generating {size} claims")
             kb = generate(Path(tmp) / f"kb{size}", size)
+            progress.advance(task)
             for name in STAGES:
+                progress.update(task, description=f"{size} claims: {name}")
                 if name.endswith("pyshacl") and size > pyshacl_max:
                     rows.append((size, name, None, None))
+                    progress.advance(task)
                     continue
                 out = subprocess.run([sys.executable, "-m", "reconcile.bench", "--stage", name, "--kb", str(kb)],
                                      capture_output=True, text=True, check=True)
                 measured = json.loads(out.stdout.strip().splitlines()[-1])
                 rows.append((size, name, measured["seconds"], measured["peak_mb"]))
-                click.echo(f"{size:>7} {name:18} {measured['seconds']:8.2f} s {measured['peak_mb']:8.0f} MB", err=True)
+                progress.console.print(f"{size:>7} {name:18} {measured['seconds']:8.2f} s {measured['peak_mb']:8.0f} MB")
+                progress.advance(task)
     click.echo("| claims | stage | seconds | peak MB |\n|---:|---|---:|---:|")
     for size, name, seconds, peak in rows:
         click.echo(f"| {size} | {name} | {'skipped' if seconds is None else f'{seconds:.2f}'} | "

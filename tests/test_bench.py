@@ -1,0 +1,18 @@
+"""The benchmark's synthetic knowledge bases are valid and hold what it claims they hold."""
+from conftest import SHAPES
+from reconcile.bench import generate, sweep
+from reconcile.gate import run_check
+from reconcile.load import load
+
+
+def test_synthetic_knowledge_base_is_valid_and_has_contradictions(tmp_path):
+    kb = load(generate(tmp_path / "kb", 300))
+    result = run_check(kb, SHAPES, "never")
+    assert len(kb.claims) == 300 and result.findings == []
+    contradictions = [c for c in result.conflicts if c.outcome == "contradiction"]
+    assert contradictions and {c.claims[0].unit for c in contradictions} == {"DAY"}
+    assert len({c.stated.split()[-1] for c in kb.claims}) == 3  # hours, days and weeks mixed
+
+
+def test_sweep_counts_gaps_between_sorted_intervals():
+    assert sweep([("t", "c", 1, 2), ("t", "c", 5, 6), ("t", "c", 1.5, 3), ("u", "c", 9, 9)]) == 1
