@@ -133,3 +133,6 @@ def test_new_topic(kb_dir):
     again = run("new-topic", "--kb", kb_dir, "--id", "sauna-after", "--label", "x", "--definition", "x",
                 "--kind", "Duration", "--safety", "Low")
     assert again.exit_code == 2 and "already exists" in again.output
+    grouped = run("new-topic", "--kb", kb_dir, "--id", "x-after", "--label", "x", "--definition", "x",
+                  "--kind", "YesNo", "--safety", "Low", "--group", "nowhere")
+    assert grouped.exit_code == 2 and "--group: 'nowhere' is not a topic group; use one of aftercare." in grouped.output

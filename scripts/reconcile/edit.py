@@ -234,6 +234,9 @@ def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kin
         raise KbError(f"--kind: '{kind}' is not one of {', '.join(kinds)}.")
     if safety not in ("High", "Medium", "Low"):
         raise KbError(f"--safety: '{safety}' is not one of High, Medium, Low.")
+    groups = sorted({t.group for t in kb.topics.values() if t.group})
+    if group and group not in groups:
+        raise KbError(f"--group: '{group}' is not a topic group; use one of {', '.join(groups)}.")
     lines = [f"topic:{topic_id} a skos:Concept, kb:Topic ;", "    skos:inScheme kb:topics ;"]
     if group:
         lines.append(f"    skos:broader topic:{group} ;")
