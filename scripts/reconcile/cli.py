@@ -76,13 +76,16 @@ def _remote(endpoint: str, query_path: str, store_path: str):
 @shapes_option
 @engine_option
 @with_endpoint
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Keep conflict results per topic in .kb-cache/ beside the knowledge base and re-check only "
+                   "topics whose claims changed (fast engine only).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
               help="Which conflicts fail the check: new (not in kb/reviews.ttl), unreviewed (new or stale), "
                    "any, or never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
-          fail_on: str, fmt: str | None) -> None:
+          cache: bool, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -98,7 +101,8 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
             shapes_dir = shapes if shapes is not None else Path("shapes")
         else:
             kb, shapes_dir = _open(kb_dir), _shapes(kb_dir, shapes)
-        result = run_check(kb, shapes_dir, fail_on, engine=engine)
+        cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
+        result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
     except KbError as error:
         raise UserError(str(error)) from None
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"

@@ -13,6 +13,7 @@ from rdflib.namespace import SH
 
 from .load import KnowledgeBase
 from .model import Claim, local_name
+from .cache import cached_conflict_results
 from .engine import compile_shapes, run_compiled
 from .shacl import Result, load_shapes, run_shapes
 
@@ -57,21 +58,28 @@ def conflict_id(topic: str, claim_ids: list[str] | tuple[str, ...]) -> str:
     return f"{topic}-{digest}"
 
 
-def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast") -> list[Result]:
-    """The raw SHACL results of the conflict shapes, from pySHACL or the fast executor."""
+def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
+                     cache_file: Path | None = None) -> list[Result]:
+    """The raw SHACL results of the conflict shapes, from pySHACL or the fast executor.
+
+    With `cache_file`, the fast executor re-checks only topics whose claims changed.
+    """
     shapes = load_shapes(shapes_dir / CONFLICT_SHAPES)
     if engine == "pyshacl":
         return run_shapes(kb.graph, shapes)
+    if engine == "fast" and cache_file is not None and not kb.is_remote:
+        return cached_conflict_results(kb, shapes_dir / CONFLICT_SHAPES, shapes, cache_file)
     if engine == "fast":
         return run_compiled(kb.sparql_store(), compile_shapes(shapes))
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
-def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast") -> list[Conflict]:
+def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
+                   cache_file: Path | None = None) -> list[Conflict]:
     """Every contradiction, partial overlap and agreement, sorted by severity, topic and id."""
     claims = {claim.id: claim for claim in kb.claims}
     conflicts = {}
-    for result in conflict_results(kb, shapes_dir, engine):
+    for result in conflict_results(kb, shapes_dir, engine, cache_file):
         if result.value is None or not result.outcome:
             continue
         pair = tuple(sorted((claims[local_name(result.focus)], claims[local_name(result.value)]), key=lambda c: c.id))

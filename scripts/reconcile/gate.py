@@ -33,7 +33,7 @@ class CheckResult:
 
 
 def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_report: Graph | None = None,
-              engine: str = "fast") -> CheckResult:
+              engine: str = "fast", cache_file: Path | None = None) -> CheckResult:
     """Run every check. Conflicts are only looked for when the structure is sound.
 
     `keep_report`, when given, receives the structural SHACL validation report.
@@ -41,6 +41,6 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
     findings = check(kb, shapes_dir, keep_report, engine)
     if any(f.severity == "error" for f in findings):
         return CheckResult(findings, [], [])
-    conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir, engine))
+    conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir, engine, cache_file))
     failing = [c for c in conflicts if c.is_disagreement and c.status in FAIL_ON[fail_on]]
     return CheckResult(findings, conflicts, failing)

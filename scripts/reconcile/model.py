@@ -5,6 +5,7 @@ reports, conflict detection and templates can use without SPARQL.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -99,3 +100,9 @@ class Claim:
     added_at: str = ""
     location: Location | None = None
 
+
+def fingerprint(claim: Claim) -> str:
+    """'claim-id=hash' of everything that makes the claim what it is (not where its quote sits)."""
+    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.min, claim.max,
+             claim.unit, claim.yes, claim.category, claim.members, claim.empty_set, claim.source)
+    return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"

@@ -6,7 +6,6 @@ conflict needs a fresh look.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from rdflib.namespace import PROV, RDF
@@ -15,7 +14,7 @@ from .conflicts import Conflict
 from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
-from .model import KB, Claim, local_name
+from .model import KB, fingerprint, local_name
 from .turtle import append_block, string
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
@@ -34,13 +33,6 @@ class Review:
     at: str
     note: str
     fingerprints: frozenset[str]
-
-
-def fingerprint(claim: Claim) -> str:
-    """'claim-id=hash' of everything that makes the claim what it is (not where its quote sits)."""
-    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.min, claim.max,
-             claim.unit, claim.yes, claim.category, claim.members, claim.empty_set, claim.source)
-    return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
 
 
 def read_reviews(kb: KnowledgeBase) -> list[Review]:

@@ -1,0 +1,87 @@
+"""Incremental conflict checks: re-run the conflict shapes only for topics whose claims changed.
+
+Every conflict shape relates two claims of the same topic, so a topic's results depend
+only on its own claims, its definition, the context labels and the shapes. Each topic
+gets a key hashed from exactly those; results of topics whose key is unchanged come
+from the cache, the rest are computed on a store holding only their claims.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+
+from .engine import LocalStore, compile_shapes, run_compiled
+from .load import KnowledgeBase
+from .model import CLAIM, Claim, fingerprint, local_name
+from .shacl import Result
+from .turtle import write_atomic
+
+CACHE_VERSION = 1
+
+
+def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
+    common = hashlib.sha256(json.dumps([CACHE_VERSION, shapes_text, sorted(kb.contexts.items())]).encode()).hexdigest()
+    by_topic: dict[str, list[Claim]] = {}
+    for claim in kb.claims:
+        by_topic.setdefault(claim.topic, []).append(claim)
+    keys = {}
+    for topic_id, topic in kb.topics.items():
+        parts = [common, repr(topic), sorted(fingerprint(c) for c in by_topic.get(topic_id, []))]
+        keys[topic_id] = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return keys
+
+
+def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph, cache_file: Path) -> list[Result]:
+    """The conflict shapes' results, recomputing only topics whose key changed since the cache was written."""
+    keys = topic_keys(kb, shapes_path.read_text(encoding="utf-8"))
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cached = {}
+    reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
+    stale = set(keys) - reuse
+    fresh = _run_for_topics(kb, shapes, stale) if stale else []
+    topic_of = {claim.id: claim.topic for claim in kb.claims}
+    entries = {t: {"key": keys[t], "results": []} for t in stale}
+    for result in fresh:
+        entries[topic_of[local_name(result.focus)]]["results"].append(_encode(result))
+    for topic in reuse:
+        entries[topic] = cached[topic]
+    try:
+        write_atomic(cache_file, json.dumps(entries, sort_keys=True))
+    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
+        pass
+    return [_decode(row) for topic in sorted(entries) for row in entries[topic]["results"]]
+
+
+def _run_for_topics(kb: KnowledgeBase, shapes: Graph, topics: set[str]) -> list[Result]:
+    """Run the conflict shapes on a store holding every non-claim triple and the claims of `topics`."""
+    graph = kb.graph
+    dropped = {URIRef(CLAIM[c.id]) for c in kb.claims if c.topic not in topics}
+    pending = [o for s in dropped for o in graph.objects(s, None) if isinstance(o, BNode)]
+    while pending:
+        node = pending.pop()
+        if node not in dropped:
+            dropped.add(node)
+            pending += [o for o in graph.objects(node, None) if isinstance(o, BNode)]
+    kept = Graph()
+    for triple in graph:
+        if triple[0] not in dropped:
+            kept.add(triple)
+    store = ox.Store()
+    store.load(kept.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return run_compiled(LocalStore(store), compile_shapes(shapes))
+
+
+def _encode(result: Result) -> list:
+    return [str(result.focus), str(result.value) if result.value is not None else None, str(result.severity),
+            result.message, result.code, result.outcome]
+
+
+def _decode(row: list) -> Result:
+    focus, value, severity, message, code, outcome = row
+    return Result(URIRef(focus), URIRef(value) if value else None, URIRef(severity), message, code, outcome)

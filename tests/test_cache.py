@@ -1,0 +1,29 @@
+"""Incremental checks give exactly the results of a full check, and only re-check changed topics."""
+import json
+
+from conftest import SHAPES
+from reconcile.conflicts import conflict_results
+from reconcile.load import load
+
+
+def rows(results):
+    return sorted((str(r.focus), str(r.value), str(r.severity), r.message, r.code, r.outcome) for r in results)
+
+
+def test_incremental_check_equals_a_full_check_after_an_edit(kb_dir, tmp_path):
+    cache = tmp_path / "cache.json"
+    assert rows(conflict_results(load(kb_dir), SHAPES, "fast", cache)) == rows(conflict_results(load(kb_dir), SHAPES, "fast"))
+    before = json.loads(cache.read_text())
+    path = kb_dir / "claims" / "b.ttl"
+    path.write_text(path.read_text().replace("kb:min 4.0 ; kb:max 4.0", "kb:min 21.0 ; kb:max 21.0"))
+    incremental = rows(conflict_results(load(kb_dir), SHAPES, "fast", cache))
+    assert incremental == rows(conflict_results(load(kb_dir), SHAPES, "pyshacl"))
+    after = json.loads(cache.read_text())
+    changed = sorted(topic for topic in after if after[topic]["key"] != before[topic]["key"])
+    assert changed == ["nsaid-avoid-after"]
+
+
+def test_a_broken_cache_file_is_ignored(kb_dir, tmp_path):
+    cache = tmp_path / "cache.json"
+    cache.write_text("{not json")
+    assert rows(conflict_results(load(kb_dir), SHAPES, "fast", cache)) == rows(conflict_results(load(kb_dir), SHAPES, "fast"))
