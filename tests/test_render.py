@@ -3,7 +3,6 @@
 Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then read the diff.
 """
 import os
-from pathlib import Path
 
 import pytest
 from rdflib import Graph

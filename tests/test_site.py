@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import FIXTURES, ROOT, SHAPES, build_fixture_kb
+from conftest import ROOT, SHAPES, build_fixture_kb
 from sitecrawl import read_site
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)

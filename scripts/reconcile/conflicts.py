@@ -21,7 +21,6 @@ CONFLICT_SHAPES = "conflicts.ttl"
 ENGINES = ("fast", "pyshacl")
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
-OUTCOMES = ("contradiction", "partial-overlap", "agreement")
 
 
 @dataclass(frozen=True)

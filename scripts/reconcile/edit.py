@@ -8,7 +8,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path

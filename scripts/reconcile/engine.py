@@ -103,10 +103,14 @@ def run_compiled(store: LocalStore, compiled: list[ShapeQuery]) -> list[Result]:
             if key in seen:
                 continue
             seen.add(key)
-            message = _MESSAGE_VARIABLE.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], item.message)
             results.append(Result(focus=bindings["this"], value=bindings.get("value"), severity=item.severity,
-                                  message=message, code=item.code, outcome=item.outcome))
+                                  message=_fill(item.message, bindings), code=item.code, outcome=item.outcome))
     return results
+
+
+def _fill(message: str, bindings: dict) -> str:
+    """Substitute {?name} and {$name} in a message as pySHACL does: with the bound term's string form."""
+    return _MESSAGE_VARIABLE.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], message)
 
 
 def _targets(shapes: Graph, shape: URIRef) -> str:

@@ -5,6 +5,7 @@ starts on; messages and CI annotations point there.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -88,7 +89,7 @@ class KnowledgeBase:
         sources = {}
         for iri in g.subjects(RDF.type, KB.Source):
             key = str(g.value(iri, KB.key) or local_name(iri))
-            text = lambda p: str(g.value(iri, p)) if g.value(iri, p) is not None else None  # noqa: E731
+            text = functools.partial(_optional_text, g, iri)
             sources[key] = Source(
                 id=key,
                 file_name=text(KB.fileName) or "",
@@ -209,6 +210,11 @@ def _expand(name: str, namespaces: dict[str, URIRef]) -> URIRef | None:
     prefix, _, local = name.partition(":")
     namespace = namespaces.get(prefix)
     return URIRef(str(namespace) + local) if namespace is not None else None
+
+
+def _optional_text(graph: Graph, subject: URIRef, predicate: URIRef) -> str | None:
+    value = graph.value(subject, predicate)
+    return str(value) if value is not None else None
 
 
 def _int(literal: Literal | None) -> int:

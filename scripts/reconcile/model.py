@@ -30,8 +30,6 @@ PREFIXES = {
     "unit": UNIT, "qudt": QUDT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
 }
 
-SEVERITY_ORDER = ("high", "medium", "low")
-
 
 def local_name(iri: URIRef | str) -> str:
     """The part of an IRI after its namespace: `topic:nsaid-stop-before` -> `nsaid-stop-before`."""

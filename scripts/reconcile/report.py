@@ -7,7 +7,6 @@ import json
 from decimal import Decimal
 
 from .conflicts import Conflict
-from .findings import Finding
 from .gate import CheckResult
 from .model import Claim
 from .values import describe
