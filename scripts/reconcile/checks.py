@@ -32,7 +32,7 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
         core = Graph()
         core += shapes
         core.remove((None, SH.sparql, None))
-        sparql = run_compiled(kb.sparql_store(), compile_shapes(shapes))
+        sparql = run_compiled(kb.store, compile_shapes(shapes))
         results = run_shapes(kb.graph, core, keep_report) + sparql
         if keep_report is not None:
             add_to_report(keep_report, sparql)

@@ -69,7 +69,7 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     if engine == "fast" and cache_file is not None and not kb.is_remote:
         return cached_conflict_results(kb, shapes_dir / CONFLICT_SHAPES, shapes, cache_file)
     if engine == "fast":
-        return run_compiled(kb.sparql_store(), compile_shapes(shapes))
+        return run_compiled(kb.store, compile_shapes(shapes))
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 

@@ -52,6 +52,11 @@ class RemoteStore:
         for row in answer["results"]["bindings"]:
             yield {name: _term(value) for name, value in row.items()}
 
+    def rows(self, query: str) -> Iterator[dict[str, str]]:
+        answer = json.loads(self._query(query, "application/sparql-results+json"))
+        for row in answer["results"]["bindings"]:
+            yield {name: value["value"] for name, value in row.items()}
+
     def graph(self) -> Graph:
         """Everything in the default graph, as an rdflib graph."""
         data = self._request(self.store_url, None, {"Accept": "application/n-triples"}, "GET")
@@ -76,7 +81,7 @@ def publish(root: Path, store: RemoteStore) -> int:
 
 def remote_kb(store: RemoteStore) -> KnowledgeBase:
     """The knowledge base as the store holds it. Claims carry no file locations; sources no texts."""
-    return KnowledgeBase(root=Path("."), graph=store.graph(), remote=store)
+    return KnowledgeBase(root=Path("."), store=store, is_remote=True)
 
 
 def _term(value: dict):

@@ -9,12 +9,9 @@ for batch validation. It reads the same shapes and returns the same `Result` row
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import KbError
@@ -27,24 +24,28 @@ _MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")
 
 @dataclass(frozen=True)
 class ShapeQuery:
+    """One constraint of one shape as a query over all its focus nodes."""
+
     shape: URIRef
-    query: str
-    has_targets: str  # an ASK query: does the shape have any focus node?
+    prefixes: str
+    head: str  # the constraint's SELECT clause
+    targets: str  # a group pattern binding ?this to the shape's focus nodes
+    body: str  # the constraint's WHERE pattern
     message: str
     severity: URIRef
     code: str
     outcome: str
 
+    def query(self, focus: list[URIRef] | None = None) -> str:
+        """The batch query; with `focus`, only those focus nodes are validated (as pySHACL's focus_nodes)."""
+        only = f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}" if focus is not None else ""
+        return (f"{self.prefixes}\n{self.head} WHERE {{\n"
+                f"{{ SELECT DISTINCT ?this WHERE {{ {only} {self.targets} }} }}\n{self.body}\n}}")
 
-def load_store(root: Path) -> "LocalStore":
-    """Parse every Turtle file under `root` into an in-memory Oxigraph store."""
-    store = ox.Store()
-    for path in sorted(root.rglob("*.ttl")):
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
-        except (SyntaxError, ValueError, OSError) as error:
-            raise KbError(f"{path}: {error}") from None
-    return LocalStore(store)
+    def has_targets(self, focus: list[URIRef] | None = None) -> str:
+        """An ASK query: does the shape have any focus node (among `focus`)?"""
+        only = f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}" if focus is not None else ""
+        return f"{self.prefixes}\nASK {{ {only} {self.targets} }}"
 
 
 def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
@@ -63,10 +64,8 @@ def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
             text = _THIS.sub("?this", str(select))
             head, _, rest = text.partition("WHERE")
             body = rest[rest.index("{") + 1:rest.rindex("}")]
-            query = (f"{_prefixes(shapes)}\n{head} WHERE {{\n"
-                     f"{{ SELECT DISTINCT ?this WHERE {{ {targets} }} }}\n{body}\n}}")
             compiled.append(ShapeQuery(
-                shape=shape, query=query, has_targets=f"{_prefixes(shapes)}\nASK {{ {targets} }}",
+                shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body,
                 message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
                 severity=shapes.value(shape, SH.severity) or SH.Violation,
                 code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
@@ -75,30 +74,17 @@ def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
     return compiled
 
 
-class LocalStore:
-    """Runs queries on an in-memory Oxigraph store, returning rdflib terms."""
+def run_compiled(store, compiled: list[ShapeQuery], focus: list[URIRef] | None = None) -> list[Result]:
+    """Run compiled shapes on any store with `ask` and `select` (local Oxigraph or a SPARQL endpoint).
 
-    def __init__(self, store: ox.Store):
-        self.store = store
-
-    def ask(self, query: str) -> bool:
-        return bool(self.store.query(query))
-
-    def select(self, query: str) -> Iterator[dict]:
-        solutions = self.store.query(query)
-        names = [variable.value for variable in solutions.variables]
-        for row in solutions:
-            yield {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
-
-
-def run_compiled(store: LocalStore, compiled: list[ShapeQuery]) -> list[Result]:
-    """Run compiled shapes on any store with `ask` and `select` (local Oxigraph or a SPARQL endpoint)."""
+    With `focus`, only those focus nodes are validated.
+    """
     results = []
     for item in compiled:
-        if not store.ask(item.has_targets):
+        if not store.ask(item.has_targets(focus)):
             continue  # like pySHACL, skip shapes without focus nodes
         seen = set()
-        for bindings in store.select(item.query):
+        for bindings in store.select(item.query(focus)):
             key = (bindings.get("this"), bindings.get("value"))
             if key in seen:
                 continue
@@ -153,13 +139,3 @@ def _prefixes(shapes: Graph) -> str:
         for declaration in shapes.objects(declarations, SH.declare):
             lines[str(shapes.value(declaration, SH.prefix))] = str(shapes.value(declaration, SH.namespace))
     return "\n".join(f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in sorted(lines.items()))
-
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))

@@ -1,46 +1,94 @@
-"""Read the knowledge base folder into one rdflib graph, remembering where each subject is written.
+"""Read the knowledge base folder into an Oxigraph store, remembering where each subject is written.
 
-rdflib keeps no line numbers, so the loader records the line each subject's block
-starts on; messages and CI annotations point there.
+The views (topics, sources, claims) are read from the store with SPARQL, so they come
+out the same from local files and from a SPARQL endpoint. The loader records the line
+each subject's block starts on; messages and CI annotations point there. An rdflib
+graph of the same files is built only when asked for (pySHACL, data downloads).
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib import Graph, URIRef
 
 from .errors import KbError
-from .model import KB, OA, Claim, Location, Source, Topic, local_name
+from .model import Claim, Location, Source, Topic, local_name
+from .store import LocalStore
 
 # A subject block starts at column 0 with a prefixed name or an IRI.
 _SUBJECT_LINE = re.compile(r"^(?!@|PREFIX\b|BASE\b|#)(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*)\s")
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+
+_PREFIXES = """
+PREFIX kb: <https://reconcile-kb.org/vocab#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+_TOPICS = _PREFIXES + """
+SELECT ?iri (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) (SAMPLE(?k) AS ?kind)
+       (SAMPLE(?c) AS ?comparison) (SAMPLE(?s) AS ?safety) (SAMPLE(?u) AS ?unit) (SAMPLE(?g) AS ?group) WHERE {
+    ?iri a kb:Topic .
+    OPTIONAL { ?iri skos:prefLabel ?l } OPTIONAL { ?iri skos:definition ?d } OPTIONAL { ?iri kb:safety ?s }
+    OPTIONAL { ?iri kb:quantityKind ?k OPTIONAL { ?k kb:unit ?u } OPTIONAL { ?k kb:comparison ?c } }
+    OPTIONAL { ?iri skos:broader ?g }
+} GROUP BY ?iri"""
+
+_LABELS = _PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
+
+_CONTEXTS = _PREFIXES + "SELECT ?iri WHERE { ?iri a kb:Context }"
+
+_SOURCES = _PREFIXES + """
+SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher)
+       (SAMPLE(?sk) AS ?kind) (SAMPLE(?h) AS ?sha256) (SAMPLE(?m) AS ?media) (SAMPLE(?u) AS ?url)
+       (SAMPLE(?d) AS ?retrieved) WHERE {
+    ?iri a kb:Source .
+    OPTIONAL { ?iri kb:key ?k } OPTIONAL { ?iri kb:fileName ?f } OPTIONAL { ?iri dcterms:title ?t }
+    OPTIONAL { ?iri dcterms:publisher ?p } OPTIONAL { ?iri kb:sourceKind ?sk } OPTIONAL { ?iri kb:sha256 ?h }
+    OPTIONAL { ?iri dcterms:format ?m } OPTIONAL { ?iri dcterms:source ?u } OPTIONAL { ?iri dcterms:date ?d }
+} GROUP BY ?iri"""
+
+# One row per claim; a claim with a part given twice is the structural shapes' business, SAMPLE picks one.
+_CLAIMS = _PREFIXES + """
+SELECT ?iri (SAMPLE(?src) AS ?source) (SAMPLE(?tp) AS ?topic) (SAMPLE(?cx) AS ?context) (SAMPLE(?ex) AS ?exact)
+       (SAMPLE(?pre) AS ?prefix) (SAMPLE(?suf) AS ?suffix) (SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end)
+       (SAMPLE(?sv) AS ?stated) (SAMPLE(?lo) AS ?min) (SAMPLE(?hi) AS ?max) (SAMPLE(?un) AS ?unit)
+       (SAMPLE(?y) AS ?yes) (SAMPLE(?ca) AS ?category) (SAMPLE(?es) AS ?empty) (SAMPLE(?as) AS ?anchor)
+       (SAMPLE(?by) AS ?addedBy) (SAMPLE(?at) AS ?addedAt) WHERE {
+    ?iri a kb:Claim .
+    OPTIONAL { ?iri oa:hasTarget ?target
+        OPTIONAL { ?target oa:hasSource ?src }
+        OPTIONAL { ?target oa:hasSelector ?q . ?q a oa:TextQuoteSelector
+                   OPTIONAL { ?q oa:exact ?ex } OPTIONAL { ?q oa:prefix ?pre } OPTIONAL { ?q oa:suffix ?suf } }
+        OPTIONAL { ?target oa:hasSelector ?p . ?p a oa:TextPositionSelector
+                   OPTIONAL { ?p oa:start ?st } OPTIONAL { ?p oa:end ?en } } }
+    OPTIONAL { ?iri kb:topic ?tp } OPTIONAL { ?iri kb:context ?cx } OPTIONAL { ?iri kb:stated ?sv }
+    OPTIONAL { ?iri kb:min ?lo } OPTIONAL { ?iri kb:max ?hi } OPTIONAL { ?iri kb:unit ?un }
+    OPTIONAL { ?iri kb:yes ?y } OPTIONAL { ?iri kb:category ?ca } OPTIONAL { ?iri kb:emptySet ?es }
+    OPTIONAL { ?iri kb:anchorStatus ?as }
+    OPTIONAL { ?iri prov:wasAttributedTo ?by } OPTIONAL { ?iri prov:generatedAtTime ?at }
+} GROUP BY ?iri"""
+
+_MEMBERS = _PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
 
 
 @dataclass
 class KnowledgeBase:
-    """The loaded graph plus read-only views of its topics, sources and claims."""
+    """The loaded triples plus read-only views of its topics, sources and claims.
+
+    `store` answers SPARQL: the files loaded into Oxigraph, or a remote endpoint.
+    """
 
     root: Path
-    graph: Graph
+    store: object
     locations: dict[URIRef, Location] = field(default_factory=dict)
-    remote: object = None  # a SPARQL store the knowledge base was fetched from (see endpoint.py)
-
-    @property
-    def is_remote(self) -> bool:
-        return self.remote is not None
-
-    def sparql_store(self):
-        """Where the fast engine runs its queries: the remote store, or the files loaded into Oxigraph."""
-        from .engine import load_store
-
-        return self.remote if self.remote is not None else load_store(self.root)
+    is_remote: bool = False
 
     @property
     def sources_dir(self) -> Path:
@@ -57,138 +105,163 @@ class KnowledgeBase:
         return self.locations.get(subject)
 
     @cached_property
+    def graph(self) -> Graph:
+        """The same triples as an rdflib graph, for pySHACL and the downloads (slow on big knowledge bases)."""
+        if self.is_remote:
+            return self.store.graph()
+        graph = Graph()
+        for path in turtle_files(self.root):
+            parse_rdflib(path, read_text(path), graph)
+        return graph
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Local name -> skos:prefLabel of every labelled resource (topics, topic groups, contexts...)."""
+        return {local_name(row["iri"]): row["label"] for row in self.store.rows(_LABELS)}
+
+    @cached_property
     def topics(self) -> dict[str, Topic]:
-        g = self.graph
         topics = {}
-        for iri in g.subjects(RDF.type, KB.Topic):
-            kind = g.value(iri, KB.quantityKind)
-            unit = g.value(kind, KB.unit) if kind else None
-            broader = g.value(iri, SKOS.broader)
-            topics[local_name(iri)] = Topic(
-                id=local_name(iri),
-                label=str(g.value(iri, SKOS.prefLabel) or local_name(iri)),
-                definition=str(g.value(iri, SKOS.definition) or ""),
-                kind=local_name(kind) if kind else "",
-                comparison=local_name(g.value(kind, KB.comparison) or "") if kind else "",
-                safety=local_name(g.value(iri, KB.safety) or "").lower(),
-                unit=local_name(unit) if unit else None,
-                group=local_name(broader) if broader else None,
+        for row in self.store.rows(_TOPICS):
+            topic_id = local_name(row["iri"])
+            topics[topic_id] = Topic(
+                id=topic_id,
+                label=row.get("label", topic_id),
+                definition=row.get("definition", ""),
+                kind=local_name(row.get("kind", "")),
+                comparison=local_name(row.get("comparison", "")),
+                safety=local_name(row.get("safety", "")).lower(),
+                unit=local_name(row["unit"]) if "unit" in row else None,
+                group=local_name(row["group"]) if "group" in row else None,
             )
         return dict(sorted(topics.items()))
 
     @cached_property
     def contexts(self) -> dict[str, str]:
         """Context id -> label."""
-        g = self.graph
-        return {local_name(c): str(g.value(c, SKOS.prefLabel) or local_name(c))
-                for c in sorted(g.subjects(RDF.type, KB.Context))}
+        ids = sorted(local_name(row["iri"]) for row in self.store.rows(_CONTEXTS))
+        return {c: self.labels.get(c, c) for c in ids}
+
+    @cached_property
+    def source_keys(self) -> dict[str, str]:
+        """Source IRI -> key."""
+        return {row["iri"]: row.get("key", local_name(row["iri"])) for row in self.store.rows(_SOURCES)}
 
     @cached_property
     def sources(self) -> dict[str, Source]:
-        g = self.graph
         sources = {}
-        for iri in g.subjects(RDF.type, KB.Source):
-            key = str(g.value(iri, KB.key) or local_name(iri))
-            text = functools.partial(_optional_text, g, iri)
+        for row in self.store.rows(_SOURCES):
+            key = row.get("key", local_name(row["iri"]))
             sources[key] = Source(
                 id=key,
-                file_name=text(KB.fileName) or "",
-                title=text(DCTERMS.title) or key,
-                publisher=text(DCTERMS.publisher) or "",
-                kind=text(KB.sourceKind) or "",
-                sha256=text(KB.sha256) or "",
-                media_type=text(DCTERMS["format"]) or "",
-                url=text(DCTERMS.source),
-                retrieved=text(DCTERMS.date),
+                file_name=row.get("file", ""),
+                title=row.get("title", key),
+                publisher=row.get("publisher", ""),
+                kind=row.get("kind", ""),
+                sha256=row.get("sha256", ""),
+                media_type=row.get("media", ""),
+                url=row.get("url"),
+                retrieved=row.get("retrieved"),
             )
         return dict(sorted(sources.items()))
 
     @cached_property
     def claims(self) -> list[Claim]:
         """Every claim, sorted by id. Structural problems are the shapes' business: missing parts read as empty."""
-        g = self.graph
-        keys = {iri: str(g.value(iri, KB.key) or local_name(iri)) for iri in g.subjects(RDF.type, KB.Source)}
+        members: dict[str, list[str]] = {}
+        for row in self.store.rows(_MEMBERS):
+            members.setdefault(row["iri"], []).append(row["member"])
+        keys = self.source_keys
         claims = []
-        for iri in g.subjects(RDF.type, KB.Claim):
-            target = g.value(iri, OA.hasTarget)
-            source_iri = g.value(target, OA.hasSource) if target is not None else None
-            quote = position = None
-            for selector in g.objects(target, OA.hasSelector) if target is not None else ():
-                if (selector, RDF.type, OA.TextQuoteSelector) in g:
-                    quote = selector
-                elif (selector, RDF.type, OA.TextPositionSelector) in g:
-                    position = selector
-            value = lambda s, p: g.value(s, p) if s is not None else None  # noqa: E731
-            source_key = keys.get(source_iri, local_name(source_iri) if source_iri else "")
+        for row in self.store.rows(_CLAIMS):
+            iri = row["iri"]
+            source_key = keys.get(row.get("source", ""), local_name(row.get("source", "")))
             source = self.sources.get(source_key)
             claims.append(Claim(
                 id=local_name(iri),
                 source=source_key,
                 source_file=source.file_name if source else "",
-                topic=local_name(g.value(iri, KB.topic) or ""),
-                context=local_name(g.value(iri, KB.context) or ""),
-                quote=str(value(quote, OA.exact) or ""),
-                prefix=str(value(quote, OA.prefix) or ""),
-                suffix=str(value(quote, OA.suffix) or ""),
-                start=_int(value(position, OA.start)),
-                end=_int(value(position, OA.end)),
-                stated=str(g.value(iri, KB.stated) or ""),
-                min=_decimal(g.value(iri, KB.min)),
-                max=_decimal(g.value(iri, KB.max)),
-                unit=local_name(g.value(iri, KB.unit)) if g.value(iri, KB.unit) else None,
-                yes=g.value(iri, KB.yes).toPython() if g.value(iri, KB.yes) is not None else None,
-                category=str(g.value(iri, KB.category)) if g.value(iri, KB.category) is not None else None,
-                members=tuple(sorted(str(m) for m in g.objects(iri, KB.member))),
-                empty_set=bool(g.value(iri, KB.emptySet) is not None and g.value(iri, KB.emptySet).toPython()),
-                anchor_status=str(g.value(iri, KB.anchorStatus) or ""),
-                added_by=local_name(g.value(iri, PROV.wasAttributedTo) or ""),
-                added_at=str(g.value(iri, PROV.generatedAtTime) or ""),
-                location=self.locations.get(iri),
+                topic=local_name(row.get("topic", "")),
+                context=local_name(row.get("context", "")),
+                quote=row.get("exact", ""),
+                prefix=row.get("prefix", ""),
+                suffix=row.get("suffix", ""),
+                start=_int(row.get("start")),
+                end=_int(row.get("end")),
+                stated=row.get("stated", ""),
+                min=_decimal(row.get("min")),
+                max=_decimal(row.get("max")),
+                unit=local_name(row["unit"]) if "unit" in row else None,
+                yes=_boolean(row.get("yes")),
+                category=row.get("category"),
+                members=tuple(sorted(members.get(iri, ()))),
+                empty_set=_boolean(row.get("empty")) is True,
+                anchor_status=row.get("anchor", ""),
+                added_by=local_name(row.get("addedBy", "")),
+                added_at=row.get("addedAt", ""),
+                location=self.locations.get(URIRef(iri)),
             ))
         return sorted(claims, key=lambda c: c.id)
 
+    @cached_property
+    def _claims_by_id(self) -> dict[str, Claim]:
+        return {claim.id: claim for claim in self.claims}
+
     def claim(self, claim_id: str) -> Claim | None:
-        return next((c for c in self.claims if c.id == claim_id), None)
+        return self._claims_by_id.get(claim_id)
 
     def source_text(self, key: str) -> str:
         """The text of a source, read as UTF-8."""
         return read_text(self.sources_dir / self.sources[key].file_name)
 
 
+def turtle_files(root: Path) -> list[Path]:
+    """Every Turtle file of a knowledge base, sorted so that loading is deterministic."""
+    return sorted(root.rglob("*.ttl"))
+
+
 def load(root: Path | str) -> KnowledgeBase:
-    """Parse every Turtle file under `root` (sorted, so loading is deterministic)."""
+    """Parse every Turtle file under `root` into an in-memory store."""
     root = Path(root)
     if not root.is_dir():
         raise KbError(f"{root}: no such folder; point --kb at the knowledge base folder (the one holding topics.ttl).")
-    graph = Graph()
+    store = LocalStore()
     locations: dict[URIRef, Location] = {}
-    for path in sorted(root.rglob("*.ttl")):
-        parse_file(path, graph, locations)
-    return KnowledgeBase(root=root, graph=graph, locations=locations)
+    for path in turtle_files(root):
+        parse_file(path, store, locations)
+    return KnowledgeBase(root=root, store=store, locations=locations)
 
 
-def parse_file(path: Path, graph: Graph, locations: dict[URIRef, Location]) -> None:
-    """Parse one Turtle file into `graph` and record where its subjects start."""
+def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location]) -> None:
+    """Parse one Turtle file into `store` and record where its subjects start."""
     text = read_text(path)
-    part = Graph()
     try:
-        part.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        raise KbError(f"{path}:{error.lines + 1}: Turtle syntax error: {error._why}. Fix the file and run again.") from None
-    except Exception as error:  # rdflib raises plain exceptions for some errors, such as bad literals
+        store.load_turtle(text, path.resolve().as_uri())
+    except SyntaxError as error:
+        reason = str(error.msg).split(": ", 1)[-1]
+        raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {reason}. Fix the file and run again.") from None
+    except (ValueError, OSError) as error:
         raise KbError(f"{path}: cannot read Turtle: {error}") from None
-    graph += part
-    for prefix, namespace in part.namespaces():
-        if prefix and prefix not in dict(graph.namespaces()):
-            graph.bind(prefix, namespace)
-    namespaces = dict(part.namespaces())
+    namespaces: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
+        declared = _PREFIX_LINE.match(line)
+        if declared:
+            namespaces[declared[1]] = declared[2]
+            continue
         match = _SUBJECT_LINE.match(line)
         if not match:
             continue
         subject = _expand(match[1], namespaces)
         if subject is not None and subject not in locations:
             locations[subject] = Location(path, number)
+
+
+def parse_rdflib(path: Path, text: str, graph: Graph) -> None:
+    """Parse one Turtle file into an rdflib graph (files already read without error by `load`)."""
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as error:  # rdflib raises several exception types for bad Turtle
+        raise KbError(f"{path}: cannot read Turtle: {error}") from None
 
 
 def read_text(path: Path) -> str:
@@ -204,30 +277,27 @@ def read_text(path: Path) -> str:
         raise KbError(f"{path}: cannot read: {error.strerror}.") from None
 
 
-def _expand(name: str, namespaces: dict[str, URIRef]) -> URIRef | None:
+def _expand(name: str, namespaces: dict[str, str]) -> URIRef | None:
     if name.startswith("<"):
         return URIRef(name[1:-1])
     prefix, _, local = name.partition(":")
     namespace = namespaces.get(prefix)
-    return URIRef(str(namespace) + local) if namespace is not None else None
+    return URIRef(namespace + local) if namespace is not None else None
 
 
-def _optional_text(graph: Graph, subject: URIRef, predicate: URIRef) -> str | None:
-    value = graph.value(subject, predicate)
-    return str(value) if value is not None else None
-
-
-def _int(literal: Literal | None) -> int:
+def _int(lexical: str | None) -> int:
     try:
-        return int(literal) if literal is not None else -1
-    except (TypeError, ValueError):
+        return int(lexical) if lexical is not None else -1
+    except ValueError:
         return -1
 
 
-def _decimal(literal: Literal | None) -> Decimal | None:
-    if literal is None:
-        return None
+def _decimal(lexical: str | None) -> Decimal | None:
     try:
-        return Decimal(str(literal))
-    except ArithmeticError:
+        return Decimal(lexical) if lexical is not None else None
+    except InvalidOperation:
         return None
+
+
+def _boolean(lexical: str | None) -> bool | None:
+    return None if lexical is None else lexical in ("true", "1")

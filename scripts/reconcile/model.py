@@ -100,7 +100,16 @@ class Claim:
 
 
 def fingerprint(claim: Claim) -> str:
-    """'claim-id=hash' of everything that makes the claim what it is (not where its quote sits)."""
-    parts = (claim.topic, claim.context, claim.stated, claim.quote, claim.min, claim.max,
-             claim.unit, claim.yes, claim.category, claim.members, claim.empty_set, claim.source)
+    """'claim-id=hash' of everything that makes the claim what it is (not where its quote sits).
+
+    Numbers enter in canonical form (3.0 and 3 are the same), as SPARQL stores return them.
+    """
+    parts = (claim.topic, claim.context, claim.stated, claim.quote, canonical_decimal(claim.min),
+             canonical_decimal(claim.max), claim.unit, claim.yes, claim.category, claim.members, claim.empty_set,
+             claim.source)
     return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
+
+
+def canonical_decimal(number: Decimal | None) -> str | None:
+    """The shortest plain form of a decimal: 21.0 -> "21", 3.50 -> "3.5"."""
+    return None if number is None else format(number.normalize(), "f")

@@ -17,14 +17,13 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 from rdflib import BNode, Graph
-from rdflib.namespace import SKOS
 
 from . import report
 from .chart import interval_chart
 from .conflicts import SEVERITY_RANK, Conflict
 from .findings import Finding
 from .load import KnowledgeBase
-from .model import PREFIXES, TOPIC, Claim
+from .model import PREFIXES, Claim
 from .reviews import STATUSES, read_reviews
 from .turtle import write_atomic
 from .values import describe
@@ -193,7 +192,7 @@ def _counts(site: Site) -> dict:
 
 
 def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
-    labels = {g: str(kb.graph.value(TOPIC[g], SKOS.prefLabel) or g)
+    labels = {g: kb.labels.get(g, g)
               for g in {t.group for t in kb.topics.values() if t.group}}
     grouped = defaultdict(list)
     for topic in kb.topics.values():

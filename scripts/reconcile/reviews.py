@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib.namespace import PROV, RDF
-
 from .conflicts import Conflict
 from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
-from .model import KB, fingerprint, local_name
+from .model import fingerprint, local_name
 from .turtle import append_block, string
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
@@ -35,18 +33,29 @@ class Review:
     fingerprints: frozenset[str]
 
 
+_REVIEWS = """
+PREFIX kb: <https://reconcile-kb.org/vocab#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?iri (SAMPLE(?c) AS ?conflict) (SAMPLE(?d) AS ?decision) (SAMPLE(?b) AS ?by) (SAMPLE(?a) AS ?at)
+       (SAMPLE(?n) AS ?note) (GROUP_CONCAT(?f; separator=" ") AS ?fingerprints) WHERE {
+    ?iri a kb:Review .
+    OPTIONAL { ?iri kb:conflictId ?c } OPTIONAL { ?iri kb:decision ?d } OPTIONAL { ?iri prov:wasAssociatedWith ?b }
+    OPTIONAL { ?iri prov:endedAtTime ?a } OPTIONAL { ?iri kb:note ?n } OPTIONAL { ?iri kb:claimFingerprint ?f }
+} GROUP BY ?iri"""
+
+
 def read_reviews(kb: KnowledgeBase) -> list[Review]:
-    g = kb.graph
+    decisions = {v: k for k, v in DECISIONS.items()}
     reviews = []
-    for iri in g.subjects(RDF.type, KB.Review):
+    for row in kb.store.rows(_REVIEWS):
         reviews.append(Review(
-            id=local_name(iri),
-            conflict_id=str(g.value(iri, KB.conflictId) or ""),
-            decision={v: k for k, v in DECISIONS.items()}.get(local_name(g.value(iri, KB.decision) or ""), ""),
-            by=local_name(g.value(iri, PROV.wasAssociatedWith) or ""),
-            at=str(g.value(iri, PROV.endedAtTime) or ""),
-            note=str(g.value(iri, KB.note) or ""),
-            fingerprints=frozenset(str(f) for f in g.objects(iri, KB.claimFingerprint)),
+            id=local_name(row["iri"]),
+            conflict_id=row.get("conflict", ""),
+            decision=decisions.get(local_name(row.get("decision", "")), ""),
+            by=local_name(row.get("by", "")),
+            at=row.get("at", ""),
+            note=row.get("note", ""),
+            fingerprints=frozenset(row.get("fingerprints", "").split()),
         ))
     return sorted(reviews, key=lambda r: (r.at, r.id))
 

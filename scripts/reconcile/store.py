@@ -1,0 +1,49 @@
+"""Where the triples are queried: an in-memory Oxigraph store built from the Turtle files.
+
+Every reader of the knowledge base (the claim views, the fast SHACL executor, the
+review register) goes through `select`, `rows` and `ask`, which a SPARQL endpoint
+(see endpoint.py) offers too, so the same code runs on files and on a server.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+
+class LocalStore:
+    """An in-memory Oxigraph store; `select` returns rdflib terms, `rows` plain lexical strings."""
+
+    def __init__(self, store: ox.Store | None = None):
+        self.store = store if store is not None else ox.Store()
+
+    def load_turtle(self, text: str, base_iri: str) -> None:
+        """Add a Turtle document; raises SyntaxError with the line and column of a mistake."""
+        self.store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
+
+    def ask(self, query: str) -> bool:
+        return bool(self.store.query(query))
+
+    def select(self, query: str) -> Iterator[dict]:
+        solutions = self.store.query(query)
+        names = [variable.value for variable in solutions.variables]
+        for row in solutions:
+            yield {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
+
+    def rows(self, query: str) -> Iterator[dict[str, str]]:
+        """Solutions as {variable: lexical value}, for views that need no term types (the fast path)."""
+        solutions = self.store.query(query)
+        names = [variable.value for variable in solutions.variables]
+        for row in solutions:
+            yield {name: row[name].value for name in names if row[name] is not None}
+
+
+def _to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
