@@ -11,15 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import KbError
-from .model import KB
+from .core import Names, constraint_patterns
+from .model import KB, local_name
 from .shacl import Result
 
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")
+_TARGET_VARIABLE = re.compile(r"\?(?!this\b)(\w+)")
+_AGGREGATES = re.compile(r"\b(GROUP\s+BY|HAVING|LIMIT|OFFSET)\b|(?<![?$\w])(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
+                         re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,39 +41,83 @@ class ShapeQuery:
     outcome: str
 
     def query(self, focus: list[URIRef] | None = None) -> str:
-        """The batch query; with `focus`, only those focus nodes are validated (as pySHACL's focus_nodes)."""
-        only = f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}" if focus is not None else ""
-        return (f"{self.prefixes}\n{self.head} WHERE {{\n"
-                f"{{ SELECT DISTINCT ?this WHERE {{ {only} {self.targets} }} }}\n{self.body}\n}}")
+        """The batch query; with `focus`, only those focus nodes are validated (as pySHACL's focus_nodes).
+
+        The targets are inlined, with their variables renamed apart, so the store can plan
+        them together with the constraint; a constraint that aggregates gets them as a
+        subquery instead, so that each focus node counts once.
+        """
+        only = _values(focus)
+        if _AGGREGATES.search(self.head + self.body):
+            return (f"{self.prefixes}\n{self.head} WHERE {{\n"
+                    f"{{ SELECT DISTINCT ?this WHERE {{ {only} {self.targets} }} }}\n{self.body}\n}}")
+        targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", self.targets)
+        return f"{self.prefixes}\n{self.head} WHERE {{\n{only} {targets}\n{self.body}\n}}"
 
     def has_targets(self, focus: list[URIRef] | None = None) -> str:
         """An ASK query: does the shape have any focus node (among `focus`)?"""
-        only = f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}" if focus is not None else ""
-        return f"{self.prefixes}\nASK {{ {only} {self.targets} }}"
+        return f"{self.prefixes}\nASK {{ {_values(focus)} {self.targets} }}"
+
+
+def _values(focus: list[URIRef] | None) -> str:
+    return "" if focus is None else f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}"
+
+
+_TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
 def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
-    """One query per node shape and SPARQL constraint it uses.
+    """One query per targeted shape and constraint: its SPARQL constraints and its core constraints.
 
-    The shape's targets become a subquery (its variables stay private) that binds ?this
-    first, inside the constraint's own WHERE clause.
+    Shapes are visited in a fixed order, so results come out in the same order every run.
     """
+    targeted = {s for p in _TARGET_PREDICATES for s in shapes.subjects(p, None)}
     compiled = []
-    for shape in sorted(set(shapes.subjects(SH.sparql, None)), key=str):
+    for shape in sorted(targeted, key=str):
+        if shapes.value(shape, SH.deactivated) == Literal(True):
+            continue
         targets = _targets(shapes, shape)
-        for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
-            select = shapes.value(constraint, SH.select)
-            if select is None:
-                raise KbError(f"Shape {shape}: only SELECT-based SPARQL constraints can run on the fast engine.")
-            text = _THIS.sub("?this", str(select))
-            head, _, rest = text.partition("WHERE")
-            body = rest[rest.index("{") + 1:rest.rindex("}")]
+        compiled += _sparql_constraints(shapes, shape, targets)
+        compiled += _core_constraints(shapes, shape, targets)
+    return compiled
+
+
+def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQuery]:
+    """The shape's SELECT-based SPARQL constraints, $this bound by the targets."""
+    compiled = []
+    for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
+        select = shapes.value(constraint, SH.select)
+        if select is None:
+            raise KbError(f"Shape {shape}: only SELECT-based SPARQL constraints can run on the fast engine.")
+        text = _THIS.sub("?this", str(select))
+        head, _, rest = text.partition("WHERE")
+        body = rest[rest.index("{") + 1:rest.rindex("}")]
+        compiled.append(ShapeQuery(
+            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body,
+            message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
+            severity=shapes.value(shape, SH.severity) or SH.Violation,
+            code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
+            outcome=str(shapes.value(shape, KB.outcome) or ""),
+        ))
+    return compiled
+
+
+def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQuery]:
+    """The core constraints of the shape and of its property shapes, one query per component."""
+    compiled = []
+    for level in [shape, *sorted(shapes.objects(shape, SH.property), key=str)]:
+        if shapes.value(level, SH.deactivated) == Literal(True):
+            continue
+        for component, pattern, value in constraint_patterns(shapes, level, "?this", Names()):
+            path = shapes.value(level, SH.path)
             compiled.append(ShapeQuery(
-                shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body,
-                message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
-                severity=shapes.value(shape, SH.severity) or SH.Violation,
-                code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
-                outcome=str(shapes.value(shape, KB.outcome) or ""),
+                shape=level, prefixes="", head=f"SELECT DISTINCT ?this{f' ({value} AS ?value)' if value else ''}",
+                targets=targets, body=pattern,
+                message=str(shapes.value(level, SH.message)
+                            or f"{local_name(component)} constraint not met{f' on {path.n3()}' if path else ''}."),
+                severity=shapes.value(level, SH.severity) or SH.Violation,
+                code=str(shapes.value(level, KB.code) or "shape"),
+                outcome="",
             ))
     return compiled
 

@@ -58,7 +58,7 @@ def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None) -> 
     if keep_report is not None:
         keep_report += report
     results = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    for result in report.objects(None, SH.result):  # top-level results; nested ones hang off sh:detail
         shape = report.value(result, SH.sourceShape)
         code = shapes.value(shape, KB.code)
         if code is None:  # constraints declared inside a property or SPARQL constraint node
@@ -76,8 +76,15 @@ def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None) -> 
 
 
 def add_to_report(report: Graph, results: list[Result]) -> None:
-    """Add results found outside pySHACL to a validation report graph, as sh:ValidationResult nodes."""
+    """Add results found outside pySHACL to a validation report graph, as sh:ValidationResult nodes.
+
+    Starts the report when the graph holds none yet.
+    """
     root = next(report.subjects(RDF.type, SH.ValidationReport), None)
+    if root is None:
+        root = BNode()
+        report.add((root, RDF.type, SH.ValidationReport))
+        report.add((root, SH.conforms, Literal(not results)))
     for result in results:
         node = BNode()
         report.add((node, RDF.type, SH.ValidationResult))
@@ -86,6 +93,5 @@ def add_to_report(report: Graph, results: list[Result]) -> None:
         report.add((node, SH.resultMessage, Literal(result.message)))
         if result.value is not None:
             report.add((node, SH.value, result.value))
-        if root is not None:
-            report.add((root, SH.result, node))
-            report.set((root, SH.conforms, Literal(False)))
+        report.add((root, SH.result, node))
+        report.set((root, SH.conforms, Literal(False)))

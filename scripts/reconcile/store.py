@@ -28,8 +28,17 @@ class LocalStore:
     def select(self, query: str) -> Iterator[dict]:
         solutions = self.store.query(query)
         names = [variable.value for variable in solutions.variables]
+        converted: dict = {}  # the same terms recur in many rows (labels, keys): convert each once
         for row in solutions:
-            yield {name: _to_rdflib(row[name]) for name in names if row[name] is not None}
+            values = {}
+            for name in names:
+                term = row[name]
+                if term is not None:
+                    value = converted.get(term)
+                    if value is None:
+                        value = converted[term] = _to_rdflib(term)
+                    values[name] = value
+            yield values
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
         """Solutions as {variable: lexical value}, for views that need no term types (the fast path)."""

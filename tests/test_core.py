@@ -1,0 +1,41 @@
+"""SHACL Core on the fast engine: the same findings as pySHACL, and a refusal for what it cannot run."""
+import shutil
+
+import pytest
+from rdflib import Graph
+
+from conftest import FIXTURES, SHAPES, build_fixture_kb
+from reconcile.checks import check_structure
+from reconcile.engine import compile_shapes
+from reconcile.errors import KbError
+from reconcile.load import load
+
+
+def test_every_core_mistake_is_found_as_pyshacl_finds_it(tmp_path):
+    kb_dir = build_fixture_kb(tmp_path / "kb")
+    shutil.copy(FIXTURES / "broken" / "mistakes.ttl", kb_dir / "claims" / "mistakes.ttl")
+    kb = load(kb_dir)
+    reference = check_structure(kb, SHAPES, engine="pyshacl")
+    fast = check_structure(kb, SHAPES, engine="fast")
+    assert fast == reference
+    found = {(f.focus, f.code) for f in fast}
+    assert {("broken-parts", "claim-topic"), ("broken-parts", "claim-context"), ("broken-parts", "claim-stated-value"),
+            ("broken-parts", "claim-attribution"), ("broken-parts", "claim-time"),
+            ("broken-values", "claim-topic"), ("broken-values", "claim-bound"), ("broken-values", "claim-attribution"),
+            ("broken-values", "claim-source"), ("broken-target", "claim-target"), ("broken-selectors", "claim-target"),
+            ("broken", "source-key"), ("broken", "source-title"), ("broken", "source-hash"), ("broken", "source-file"),
+            ("broken", "source-publisher"), ("broken", "source-date"), ("broken", "topic-safety"),
+            ("broken", "topic-definition"), ("broken", "topic-kind")} <= found
+
+
+def test_a_sound_knowledge_base_has_no_core_findings(kb):
+    assert check_structure(kb, SHAPES, engine="fast") == []
+
+
+def test_components_the_fast_engine_cannot_run_are_refused_by_name():
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:xone ( ex:A ex:B ) ] .
+    """, format="turtle")
+    with pytest.raises(KbError, match="xone.*--engine pyshacl"):
+        compile_shapes(shapes)
