@@ -38,3 +38,17 @@ def test_structural_checks_agree_between_engines(kb_dir):
     fast = check_structure(kb, SHAPES, engine="fast")
     assert {f.code for f in fast} >= {"claim-min-above-max", "claim-unit", "claim-target-source"}
     assert fast == check_structure(kb, SHAPES, engine="pyshacl")
+
+
+@pytest.mark.parametrize("limit", [0, 10_000])
+def test_focus_nodes_give_the_same_results_written_in_or_filtered(kb, monkeypatch, limit):
+    from reconcile import engine
+    from reconcile.model import CLAIM
+    from reconcile.shacl import load_shapes
+
+    compiled = engine.compile_shapes(load_shapes(SHAPES / "conflicts.ttl"))
+    focus = [CLAIM[c.id] for c in kb.claims if c.topic == "nsaid-avoid-after"]
+    monkeypatch.setattr(engine, "FOCUS_INLINE_LIMIT", limit)
+    restricted = rows(engine.run_compiled(kb.store, compiled, focus))
+    full = [row for row in rows(engine.run_compiled(kb.store, compiled)) if row[0] in {str(f) for f in focus}]
+    assert restricted == full and restricted

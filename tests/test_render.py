@@ -66,3 +66,19 @@ def test_highlighting_marks_each_quote_and_links_its_topic():
                   prefix="", suffix="", start=1, end=4, stated="")
     assert str(highlighted_text("ab<cd", [claim])) == (
         'a<span id="x-1"></span><mark><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
+
+
+def test_overview_shows_the_most_serious_open_contradictions_up_to_its_limit(tmp_path, monkeypatch):
+    from conftest import build_fixture_kb
+    from reconcile import render as rendering
+    from reconcile.load import load
+
+    kb = load(build_fixture_kb(tmp_path / "kb"))
+    result = run_check(kb, SHAPES, "never")
+    monkeypatch.setattr(rendering, "OVERVIEW_LIMIT", 1)
+    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
+    page = (tmp_path / "docs" / "index.md").read_text()
+    open_contradictions = [c for c in result.conflicts if c.outcome == "contradiction"]
+    assert len(open_contradictions) > 1
+    assert f"Showing the 1 most serious of {len(open_contradictions)} open contradictions" in page
+    assert open_contradictions[0].id in page and open_contradictions[1].id not in page.split("## Open contradictions")[1]

@@ -5,30 +5,30 @@ Output is sorted and free of timestamps, so two renders of the same data are ide
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import shutil
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
-from rdflib import BNode, Graph
+from rdflib import Graph
 
-from . import report
+from . import export, report
 from .chart import interval_chart
 from .conflicts import SEVERITY_RANK, Conflict
 from .findings import Finding
 from .load import KnowledgeBase
-from .model import PREFIXES, Claim
+from .model import Claim
 from .reviews import STATUSES, read_reviews
 from .turtle import write_atomic
 from .values import describe
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
+OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -45,27 +45,55 @@ class Site:
     conflicts: list[Conflict]
     findings: list[Finding]
 
-    @property
+    @cached_property
     def disagreements(self) -> list[Conflict]:
         return [c for c in self.conflicts if c.is_disagreement]
 
     def conflicts_on(self, topic: str) -> list[Conflict]:
-        return [c for c in self.conflicts if c.topic == topic]
+        return self._conflicts_by_topic.get(topic, [])
 
     def claims_on(self, topic: str) -> list[Claim]:
-        return sorted((c for c in self.kb.claims if c.topic == topic), key=lambda c: (c.context, c.source, c.id))
+        return self._claims_by_topic.get(topic, [])
 
     def claims_of(self, source: str) -> list[Claim]:
-        return sorted((c for c in self.kb.claims if c.source == source), key=lambda c: (c.start, c.id))
+        return self._claims_by_source.get(source, [])
 
     def outcome_of(self, topic: str) -> dict[str, str]:
         """Per claim on `topic`, the worst relation it has: contradiction, partial-overlap or agreement."""
+        return self._worst_outcomes.get(topic, {})
+
+    # Indexes built once, so that pages cost time in proportion to what they show.
+
+    @cached_property
+    def _conflicts_by_topic(self) -> dict[str, list[Conflict]]:
+        found: dict[str, list[Conflict]] = defaultdict(list)
+        for conflict in self.conflicts:
+            found[conflict.topic].append(conflict)
+        return found
+
+    @cached_property
+    def _claims_by_topic(self) -> dict[str, list[Claim]]:
+        found: dict[str, list[Claim]] = defaultdict(list)
+        for claim in sorted(self.kb.claims, key=lambda c: (c.context, c.source, c.id)):
+            found[claim.topic].append(claim)
+        return found
+
+    @cached_property
+    def _claims_by_source(self) -> dict[str, list[Claim]]:
+        found: dict[str, list[Claim]] = defaultdict(list)
+        for claim in sorted(self.kb.claims, key=lambda c: (c.start, c.id)):
+            found[claim.source].append(claim)
+        return found
+
+    @cached_property
+    def _worst_outcomes(self) -> dict[str, dict[str, str]]:
         order = {"contradiction": 0, "partial-overlap": 1, "agreement": 2}
-        worst: dict[str, str] = {}
-        for conflict in self.conflicts_on(topic):
+        worst: dict[str, dict[str, str]] = defaultdict(dict)
+        for conflict in self.conflicts:
+            on_topic = worst[conflict.topic]
             for claim in conflict.claims:
-                if claim.id not in worst or order[conflict.outcome] < order[worst[claim.id]]:
-                    worst[claim.id] = conflict.outcome
+                if claim.id not in on_topic or order[conflict.outcome] < order[on_topic[claim.id]]:
+                    on_topic[claim.id] = conflict.outcome
         return worst
 
     def contradicted_topics(self) -> list[tuple]:
@@ -141,7 +169,8 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     env = environment()
     pages: dict[str, str] = {}
     common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK}
-    pages["index.md"] = env.get_template("overview.md.j2").render(**common, counts=_counts(site), statuses=STATUSES)
+    pages["index.md"] = env.get_template("overview.md.j2").render(
+        **common, counts=_counts(site), statuses=STATUSES, overview_limit=OVERVIEW_LIMIT)
     pages["conflicts.md"] = env.get_template("conflicts.md.j2").render(**common)
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**common)
     pages["reviews.md"] = env.get_template("reviews.md.j2").render(
@@ -201,66 +230,13 @@ def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
 
 
 def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> dict[str, str]:
-    graph = _canonical(kb.graph)
-    jsonld = json.loads(graph.serialize(format="json-ld", context={p: str(n) for p, n in PREFIXES.items()}))
-    jsonld = _sorted_json(jsonld)
+    triples = kb.store.triples()
     return {
-        "data/kb.ttl": graph.serialize(format="turtle"),
-        "data/kb.jsonld": json.dumps(jsonld, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        "data/kb.ttl": export.turtle(triples),
+        "data/kb.jsonld": export.json_ld(triples),
         "data/claims.csv": report.claims_csv(kb.claims),
         "data/claims.json": report.claims_json(kb.claims),
         "data/conflicts.json": report.conflicts_json(conflicts),
         "data/conflicts.csv": report.conflicts_csv(conflicts),
-        "data/shacl-report.ttl": _canonical(report_graph).serialize(format="turtle"),
+        "data/shacl-report.ttl": export.turtle(export.graph_triples(report_graph)),
     }
-
-
-def _sorted_json(value):
-    """JSON-LD with every array sorted: multi-valued properties are sets, so order carries no meaning."""
-    if isinstance(value, dict):
-        return {key: _sorted_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return sorted((_sorted_json(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
-    return value
-
-
-def _canonical(source: Graph) -> Graph:
-    """A copy with deterministic blank-node labels and the usual prefixes, so downloads are stable.
-
-    Each blank node is named by a hash of the node that points to it and of its own
-    content; that suits the tree-shaped blank nodes claims and reports use, and takes
-    linear time where general graph canonicalization does not.
-    """
-    content: dict[BNode, str] = {}
-
-    def digest(node: BNode, seen: frozenset = frozenset()) -> str:
-        if node not in content:
-            parts = sorted(f"{p} {digest(o, seen | {node}) if isinstance(o, BNode) and o not in seen else o.n3()}"
-                           for p, o in source.predicate_objects(node))
-            content[node] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        return content[node]
-
-    names: dict[BNode, BNode] = {}
-
-    def name(node: BNode, parent: str) -> None:
-        if node in names:
-            return
-        names[node] = BNode(hashlib.sha256(f"{parent} {digest(node)}".encode()).hexdigest()[:20])
-        for p, child in sorted(source.predicate_objects(node)):
-            if isinstance(child, BNode):
-                name(child, f"{names[node]} {p}")
-
-    for subject in sorted(set(source.subjects())):
-        if not isinstance(subject, BNode):
-            for p, child in sorted(source.predicate_objects(subject)):
-                if isinstance(child, BNode):
-                    name(child, f"{subject} {p}")
-        elif next(source.subjects(None, subject), None) is None:
-            name(subject, "")
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    for s, p, o in source:
-        graph.add((names.get(s, s), p, names.get(o, o)))
-    return graph
-

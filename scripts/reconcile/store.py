@@ -47,6 +47,10 @@ class LocalStore:
         for row in solutions:
             yield {name: row[name].value for name in names if row[name] is not None}
 
+    def triples(self) -> list[ox.Triple]:
+        """Every triple of the default graph (for the downloads)."""
+        return [quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
 
 def _to_rdflib(term):
     if isinstance(term, ox.NamedNode):
