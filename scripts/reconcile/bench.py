@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -24,13 +25,15 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block, source_block
 from .quotes import anchor_at
+from .render import GENERATED
 from .turtle import header
 from .values import parse_value
 
 UNITS = [("hours", 24), ("days", 1), ("weeks", 1 / 7)]
 CONTEXTS = ["before-treatment", "after-treatment", "general"]
-STAGES = ["load-rdflib", "load-oxigraph", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
-          "conflicts-incremental", "sweep", "check", "render"]
+REPO = Path(__file__).resolve().parents[2]
+STAGES = ["load", "load-rdflib", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
+          "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build"]
 
 
 def generate(root: Path, claims: int, seed: int = 7) -> Path:
@@ -93,26 +96,30 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
 
     from .checks import check_structure
     from .conflicts import find_conflicts
-    from .engine import load_store
     from .gate import run_check
     from .load import load
     from .render import render
 
     start = time.perf_counter()
-    if stage == "load-rdflib":
-        load(kb_dir)
-    elif stage == "load-oxigraph":
-        load_store(kb_dir)
+    if stage == "load":
+        _ = load(kb_dir).claims  # Oxigraph store, subject lines and the claim views
+    elif stage == "load-rdflib":
+        _ = load(kb_dir).graph  # the rdflib graph pySHACL needs
     elif stage in ("structure-fast", "structure-pyshacl"):
         kb = load(kb_dir)
+        engine = stage.split("-")[1]
+        if engine == "pyshacl":
+            _ = kb.graph
         start = time.perf_counter()
-        check_structure(kb, shapes, engine=stage.split("-")[1])
+        check_structure(kb, shapes, engine=engine)
     elif stage in ("conflicts-fast", "conflicts-pyshacl"):
         kb = load(kb_dir)
         _ = kb.claims  # build the claim views outside the timed part, as `kb check` has them already
+        if stage.endswith("pyshacl"):
+            _ = kb.graph
         start = time.perf_counter()
         find_conflicts(kb, shapes, stage.split("-")[1])
-    elif stage == "conflicts-incremental":
+    elif stage in ("conflicts-incremental", "check-incremental"):
         cache_file = Path(tempfile.mkdtemp()) / "conflicts.json"
         find_conflicts(load(kb_dir), shapes, "fast", cache_file)  # warm the cache
         claims_file = sorted((kb_dir / "claims").glob("*.ttl"))[0]
@@ -121,10 +128,14 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
         other_context = next(c for c in CONTEXTS if c != first.context)
         add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
                                          note="added by the benchmark"), by="bench")
-        kb = load(kb_dir)
-        _ = kb.claims
         start = time.perf_counter()
-        find_conflicts(kb, shapes, "fast", cache_file)
+        if stage == "check-incremental":  # all of `kb check`: load, structure, quotes, cached conflicts
+            run_check(load(kb_dir), shapes, "never", cache_file=cache_file)
+        else:
+            kb = load(kb_dir)
+            _ = kb.claims
+            start = time.perf_counter()
+            find_conflicts(kb, shapes, "fast", cache_file)
         seconds = time.perf_counter() - start
         claims_file.write_text(original)
         return seconds
@@ -134,13 +145,22 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
         sweep(intervals)
     elif stage == "check":
         run_check(load(kb_dir), shapes, "never")
-    elif stage == "render":
+    elif stage in ("render", "site-build"):
         kb = load(kb_dir)
         report = Graph()
         result = run_check(kb, shapes, "never", keep_report=report)
+        site_dir = Path(tempfile.mkdtemp())
+        shutil.copytree(REPO / "docs", site_dir / "docs",
+                        ignore=shutil.ignore_patterns(*GENERATED))
         start = time.perf_counter()
-        out = Path(tempfile.mkdtemp())
-        render(kb, result.conflicts, result.findings, report, out)
+        render(kb, result.conflicts, result.findings, report, site_dir / "docs")
+        if stage == "site-build":
+            start = time.perf_counter()
+            config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+            hooks = REPO / "scripts" / "reconcile" / "site_hooks.py"
+            (site_dir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/site_hooks.py", str(hooks)))
+            subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site_dir / "site")],
+                           cwd=site_dir, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start
 
 
@@ -163,10 +183,12 @@ def sweep(intervals: list[tuple]) -> int:
 @click.command()
 @click.option("--sizes", default="1000,10000", show_default=True, help="Comma-separated claim counts.")
 @click.option("--pyshacl-max", default=1000, show_default=True, help="Largest size to run the pySHACL stages on.")
+@click.option("--stage-timeout", default=1200, show_default=True,
+              help="Seconds after which a stage is stopped and reported as over the limit.")
 @click.option("--stage", hidden=True)
 @click.option("--kb", "kb_dir", hidden=True, type=click.Path(path_type=Path))
-def main(sizes: str, pyshacl_max: int, stage: str | None, kb_dir: Path | None) -> None:
-    shapes = Path(__file__).resolve().parents[2] / "shapes"
+def main(sizes: str, pyshacl_max: int, stage_timeout: int, stage: str | None, kb_dir: Path | None) -> None:
+    shapes = REPO / "shapes"
     if stage:
         seconds = run_stage(stage, kb_dir, shapes)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -184,23 +206,39 @@ def main(sizes: str, pyshacl_max: int, stage: str | None, kb_dir: Path | None) -
             for name in STAGES:
                 progress.update(task, description=f"{size} claims: {name}")
                 if name.endswith("pyshacl") and size > pyshacl_max:
-                    rows.append((size, name, None, None))
-                    progress.advance(task)
-                    continue
-                out = subprocess.run([sys.executable, "-m", "reconcile.bench", "--stage", name, "--kb", str(kb)],
-                                     capture_output=True, text=True, check=True)
-                measured = json.loads(out.stdout.strip().splitlines()[-1])
-                rows.append((size, name, measured["seconds"], measured["peak_mb"]))
-                progress.console.print(f"{size:>7} {name:18} {measured['seconds']:8.2f} s {measured['peak_mb']:8.0f} MB")
+                    rows.append((size, name, "skipped", None))
+                else:
+                    rows.append((size, name, *_measure(name, kb, stage_timeout)))
+                    progress.console.print(f"{size:>7} {name:22} {_seconds(rows[-1][2]):>10} s "
+                                           f"{_megabytes(rows[-1][3]):>6} MB")
                 progress.advance(task)
     click.echo("| claims | stage | seconds | peak MB |\n|---:|---|---:|---:|")
     for size, name, seconds, peak in rows:
-        click.echo(f"| {size} | {name} | {'skipped' if seconds is None else f'{seconds:.2f}'} | "
-                   f"{'' if peak is None else f'{peak:.0f}'} |")
+        click.echo(f"| {size} | {name} | {_seconds(seconds)} | {_megabytes(peak)} |")
     for size in sorted({r[0] for r in rows}):
         fast = next(r[2] for r in rows if r[0] == size and r[1] == "conflicts-fast")
         ref = next(r[2] for r in rows if r[0] == size and r[1] == "sweep")
-        click.echo(f"\nAt {size} claims the conflict check takes {fast / ref:.0f}× the sort/sweep reference.")
+        if isinstance(fast, float) and isinstance(ref, float):
+            click.echo(f"\nAt {size} claims the conflict check takes {fast / max(ref, 1e-6):.0f}× the sort/sweep reference.")
+
+
+def _measure(stage: str, kb: Path, timeout: int) -> tuple:
+    """(seconds, peak MB) of one stage run in a fresh process, or ("over N s", None) when it runs too long."""
+    try:
+        out = subprocess.run([sys.executable, "-m", "reconcile.bench", "--stage", stage, "--kb", str(kb)],
+                             capture_output=True, text=True, check=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"over {timeout}", None
+    measured = json.loads(out.stdout.strip().splitlines()[-1])
+    return measured["seconds"], measured["peak_mb"]
+
+
+def _seconds(value) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _megabytes(value) -> str:
+    return "" if value is None else f"{value:.0f}"
 
 
 if __name__ == "__main__":
