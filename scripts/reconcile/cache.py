@@ -54,7 +54,8 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
         write_atomic(cache_file, json.dumps(entries, sort_keys=True))
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
         pass
-    return [_decode(row) for topic in sorted(entries) for row in entries[topic]["results"]]
+    terms: dict[str, URIRef] = {}
+    return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
 def _run_for_topics(kb: KnowledgeBase, shapes: Graph, topics: set[str]) -> list[Result]:
@@ -72,6 +73,15 @@ def _encode(result: Result) -> list:
             result.message, result.code, result.outcome]
 
 
-def _decode(row: list) -> Result:
+def _decode(row: list, terms: dict[str, URIRef]) -> Result:
     focus, value, severity, message, code, outcome = row
-    return Result(URIRef(focus), URIRef(value) if value else None, URIRef(severity), message, code, outcome)
+    return Result(_iri(focus, terms), _iri(value, terms) if value else None, _iri(severity, terms),
+                  message, code, outcome)
+
+
+def _iri(text: str, terms: dict[str, URIRef]) -> URIRef:
+    """One shared URIRef per IRI: each claim recurs in many cached pairs."""
+    term = terms.get(text)
+    if term is None:
+        term = terms[text] = URIRef(text)
+    return term
