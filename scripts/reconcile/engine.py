@@ -109,8 +109,8 @@ def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQ
     for level in [shape, *sorted(shapes.objects(shape, SH.property), key=str)]:
         if shapes.value(level, SH.deactivated) == Literal(True):
             continue
+        path = shapes.value(level, SH.path)
         for component, pattern, value in constraint_patterns(shapes, level, "?this", Names()):
-            path = shapes.value(level, SH.path)
             compiled.append(ShapeQuery(
                 shape=level, prefixes="", head=f"SELECT DISTINCT ?this{f' ({value} AS ?value)' if value else ''}",
                 targets=targets, body=pattern,
@@ -131,9 +131,13 @@ def run_compiled(store, compiled: list[ShapeQuery], focus: list[URIRef] | None =
     """
     inline = focus if focus is not None and len(focus) <= FOCUS_INLINE_LIMIT else None
     keep = set(focus) if focus is not None and inline is None else None
+    has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
     results = []
     for item in compiled:
-        if not store.ask(item.has_targets(inline)):
+        ask = item.has_targets(inline)
+        if ask not in has_targets:
+            has_targets[ask] = store.ask(ask)
+        if not has_targets[ask]:
             continue  # like pySHACL, skip shapes without focus nodes
         seen = set()
         for bindings in store.select(item.query(inline)):

@@ -143,15 +143,19 @@ class KnowledgeBase:
         return {c: self.labels.get(c, c) for c in ids}
 
     @cached_property
+    def _source_rows(self) -> list[dict[str, str]]:
+        return list(self.store.rows(_SOURCES))
+
+    @cached_property
     def source_keys(self) -> dict[str, str]:
         """Source IRI -> key."""
-        return {row["iri"]: row.get("key", local_name(row["iri"])) for row in self.store.rows(_SOURCES)}
+        return {row["iri"]: _source_key(row) for row in self._source_rows}
 
     @cached_property
     def sources(self) -> dict[str, Source]:
         sources = {}
-        for row in self.store.rows(_SOURCES):
-            key = row.get("key", local_name(row["iri"]))
+        for row in self._source_rows:
+            key = _source_key(row)
             sources[key] = Source(
                 id=key,
                 file_name=row.get("file", ""),
@@ -283,6 +287,10 @@ def _expand(name: str, namespaces: dict[str, str]) -> URIRef | None:
     prefix, _, local = name.partition(":")
     namespace = namespaces.get(prefix)
     return URIRef(namespace + local) if namespace is not None else None
+
+
+def _source_key(row: dict[str, str]) -> str:
+    return row.get("key", local_name(row["iri"]))
 
 
 def _int(lexical: str | None) -> int:

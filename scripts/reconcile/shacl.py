@@ -84,7 +84,7 @@ def add_to_report(report: Graph, results: list[Result]) -> None:
     if root is None:
         root = BNode()
         report.add((root, RDF.type, SH.ValidationReport))
-        report.add((root, SH.conforms, Literal(not results)))
+        report.add((root, SH.conforms, Literal(True)))
     for result in results:
         node = BNode()
         report.add((node, RDF.type, SH.ValidationResult))
@@ -94,4 +94,5 @@ def add_to_report(report: Graph, results: list[Result]) -> None:
         if result.value is not None:
             report.add((node, SH.value, result.value))
         report.add((root, SH.result, node))
+    if results:
         report.set((root, SH.conforms, Literal(False)))
