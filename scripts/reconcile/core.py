@@ -14,7 +14,7 @@ import json
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .errors import KbError
 
@@ -39,7 +39,7 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
-_TYPE_OF = f"<{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+TYPE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"  # instances of a class and of its subclasses
 
 
 class Names:
@@ -93,7 +93,7 @@ def _component(shapes, shape, component, parameter, focus, values, names) -> lis
     if component == SH.hasValue:
         return [(component, f"FILTER NOT EXISTS {{ {values(v)} FILTER (sameTerm({v}, {_term(parameter)})) }}", None)]
     if component == SH["class"]:
-        test = f"FILTER NOT EXISTS {{ {v} {_TYPE_OF} {_term(parameter)} }}"
+        test = f"FILTER NOT EXISTS {{ {v} {TYPE_OF} {_term(parameter)} }}"
     elif component == SH.datatype:
         test = f"FILTER (!{_well_typed(v, parameter)})"
     elif component == SH.nodeKind:

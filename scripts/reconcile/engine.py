@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, SH
 
 from .errors import KbError
-from .core import Names, constraint_patterns
+from .core import TYPE_OF, Names, constraint_patterns
 from .model import KB, local_name
 from .shacl import Result
 
@@ -159,7 +159,7 @@ def _targets(shapes: Graph, shape: URIRef) -> str:
     """A SPARQL group pattern binding ?this to the shape's focus nodes."""
     patterns = []
     for cls in shapes.objects(shape, SH.targetClass):
-        patterns.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> .")
+        patterns.append(f"?this {TYPE_OF} <{cls}> .")
     for node in shapes.objects(shape, SH.targetNode):
         patterns.append(f"VALUES ?this {{ {node.n3()} }}")
     for predicate in shapes.objects(shape, SH.targetSubjectsOf):

@@ -16,22 +16,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .errors import KbError
-from .model import Claim, Location, Source, Topic, local_name
+from .model import SPARQL_PREFIXES, Claim, Location, Source, Topic, local_name
 from .store import LocalStore
 
 # A subject block starts at column 0 with a prefixed name or an IRI.
 _SUBJECT_LINE = re.compile(r"^(?!@|PREFIX\b|BASE\b|#)(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*)\s")
 _PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 
-_PREFIXES = """
-PREFIX kb: <https://reconcile-kb.org/vocab#>
-PREFIX oa: <http://www.w3.org/ns/oa#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-_TOPICS = _PREFIXES + """
+_TOPICS = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) (SAMPLE(?k) AS ?kind)
        (SAMPLE(?c) AS ?comparison) (SAMPLE(?s) AS ?safety) (SAMPLE(?u) AS ?unit) (SAMPLE(?g) AS ?group) WHERE {
     ?iri a kb:Topic .
@@ -40,11 +32,11 @@ SELECT ?iri (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) (SAMPLE(?k) AS ?k
     OPTIONAL { ?iri skos:broader ?g }
 } GROUP BY ?iri"""
 
-_LABELS = _PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
+_LABELS = SPARQL_PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
 
-_CONTEXTS = _PREFIXES + "SELECT ?iri WHERE { ?iri a kb:Context }"
+_CONTEXTS = SPARQL_PREFIXES + "SELECT ?iri WHERE { ?iri a kb:Context }"
 
-_SOURCES = _PREFIXES + """
+_SOURCES = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher)
        (SAMPLE(?sk) AS ?kind) (SAMPLE(?h) AS ?sha256) (SAMPLE(?m) AS ?media) (SAMPLE(?u) AS ?url)
        (SAMPLE(?d) AS ?retrieved) WHERE {
@@ -55,7 +47,7 @@ SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (S
 } GROUP BY ?iri"""
 
 # One row per claim; a claim with a part given twice is the structural shapes' business, SAMPLE picks one.
-_CLAIMS = _PREFIXES + """
+_CLAIMS = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?src) AS ?source) (SAMPLE(?tp) AS ?topic) (SAMPLE(?cx) AS ?context) (SAMPLE(?ex) AS ?exact)
        (SAMPLE(?pre) AS ?prefix) (SAMPLE(?suf) AS ?suffix) (SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end)
        (SAMPLE(?sv) AS ?stated) (SAMPLE(?lo) AS ?min) (SAMPLE(?hi) AS ?max) (SAMPLE(?un) AS ?unit)
@@ -75,7 +67,7 @@ SELECT ?iri (SAMPLE(?src) AS ?source) (SAMPLE(?tp) AS ?topic) (SAMPLE(?cx) AS ?c
     OPTIONAL { ?iri prov:wasAttributedTo ?by } OPTIONAL { ?iri prov:generatedAtTime ?at }
 } GROUP BY ?iri"""
 
-_MEMBERS = _PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
+_MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
 
 
 @dataclass

@@ -29,6 +29,7 @@ PREFIXES = {
     "editor": EDITOR, "review": REVIEW, "oa": OA, "prov": PROV, "dcterms": DCTERMS,
     "unit": UNIT, "qudt": QUDT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
 }
+SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 
 
 def local_name(iri: URIRef | str) -> str:

@@ -12,7 +12,7 @@ from .conflicts import Conflict
 from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
-from .model import fingerprint, local_name
+from .model import SPARQL_PREFIXES, fingerprint, local_name
 from .turtle import append_block, string
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
@@ -33,9 +33,7 @@ class Review:
     fingerprints: frozenset[str]
 
 
-_REVIEWS = """
-PREFIX kb: <https://reconcile-kb.org/vocab#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
+_REVIEWS = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?c) AS ?conflict) (SAMPLE(?d) AS ?decision) (SAMPLE(?b) AS ?by) (SAMPLE(?a) AS ?at)
        (SAMPLE(?n) AS ?note) (GROUP_CONCAT(?f; separator=" ") AS ?fingerprints) WHERE {
     ?iri a kb:Review .
