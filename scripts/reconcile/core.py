@@ -25,10 +25,10 @@ COMPONENTS = {
     SH.lessThan, SH.lessThanOrEquals, SH.node, SH.qualifiedValueShape, SH.qualifiedMinCount,
     SH.qualifiedMaxCount,
 }
-# Not constraints: targets, paths, messages, documentation and what the SPARQL executor handles.
+# Not constraints: targets, paths, messages, documentation and what the SPARQL executor handles (SPARQL constraints and rules).
 IGNORED = {
     SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.path, SH.property,
-    SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.sparql,
+    SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.sparql, SH.rule,
     SH.prefixes, SH.declare, SH.qualifiedValueShapesDisjoint, SH.defaultValue,
 }
 _CASTABLE = {XSD.string, XSD.boolean, XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.dateTime, XSD.date,

@@ -57,6 +57,15 @@ class RemoteStore:
         for row in answer["results"]["bindings"]:
             yield {name: value["value"] for name, value in row.items()}
 
+    def infer(self, construct: str) -> None:
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the default graph, as SHACL rules do.
+
+        They stay until the next `kb publish` replaces the graph.
+        """
+        triples = self._query(construct, "application/n-triples")
+        if triples.strip():
+            self._request(self.store_url, triples, {"Content-Type": "application/n-triples"}, "POST")
+
     def graph(self) -> Graph:
         """Everything in the default graph, as an rdflib graph."""
         data = self._request(self.store_url, None, {"Accept": "application/n-triples"}, "GET")

@@ -3,8 +3,9 @@
 pySHACL evaluates a SPARQL constraint once per focus node. This executor evaluates
 each (shape, constraint) pair once over the whole data: the shape's targets become a
 subquery that binds ?this, joined with the constraint's SELECT, as SHACL engines do
-for batch validation. It reads the same shapes and returns the same `Result` rows as
-`shacl.run_shapes`, which stays the reference.
+for batch validation. SPARQL rules (SHACL Advanced Features) run the same way, before
+the constraints, and add what they construct to the store. It reads the same shapes
+and returns the same `Result` rows as `shacl.run_shapes`, which stays the reference.
 """
 from __future__ import annotations
 
@@ -60,6 +61,21 @@ class ShapeQuery:
         return f"{self.prefixes}\nASK {{ {_values(focus)} {self.targets} }}"
 
 
+@dataclass(frozen=True)
+class RuleQuery:
+    """One SPARQL rule of one shape as a CONSTRUCT over all its focus nodes."""
+
+    shape: URIRef
+    prefixes: str
+    head: str  # the rule's CONSTRUCT template
+    targets: str
+    body: str
+
+    def query(self) -> str:
+        targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", self.targets)
+        return f"{self.prefixes}\n{self.head} WHERE {{\n{targets}\n{self.body}\n}}"
+
+
 def _values(focus: list[URIRef] | None) -> str:
     return "" if focus is None else f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}"
 
@@ -67,20 +83,39 @@ def _values(focus: list[URIRef] | None) -> str:
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
-def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
-    """One query per targeted shape and constraint: its SPARQL constraints and its core constraints.
+def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
+    """One query per targeted shape and rule or constraint: rules first, then SPARQL and core constraints.
 
     Shapes are visited in a fixed order, so results come out in the same order every run.
     """
     targeted = {s for p in _TARGET_PREDICATES for s in shapes.subjects(p, None)}
-    compiled = []
+    rules, constraints = [], []
     for shape in sorted(targeted, key=str):
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         targets = _targets(shapes, shape)
-        compiled += _sparql_constraints(shapes, shape, targets)
-        compiled += _core_constraints(shapes, shape, targets)
-    return compiled
+        rules += _sparql_rules(shapes, shape, targets)
+        constraints += _sparql_constraints(shapes, shape, targets)
+        constraints += _core_constraints(shapes, shape, targets)
+    return rules + constraints
+
+
+def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]:
+    """The shape's SPARQL rules, in sh:order, $this bound by the targets."""
+    rules = []
+    for rule in shapes.objects(shape, SH.rule):
+        if shapes.value(rule, SH.deactivated) == Literal(True):
+            continue
+        construct = shapes.value(rule, SH.construct)
+        if shapes.value(rule, RDF.type) != SH.SPARQLRule or construct is None:
+            raise KbError(f"Shape {shape}: only SPARQL rules (sh:SPARQLRule with sh:construct) can run on the fast engine.")
+        text = _THIS.sub("?this", str(construct))
+        head, _, rest = text.partition("WHERE")
+        order = shapes.value(rule, SH.order)
+        rules.append((float(order) if order is not None else 0.0, str(rule), RuleQuery(
+            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets,
+            body=rest[rest.index("{") + 1:rest.rindex("}")])))
+    return [rule for _order, _name, rule in sorted(rules, key=lambda r: r[:2])]
 
 
 def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQuery]:
@@ -123,9 +158,10 @@ def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQ
     return compiled
 
 
-def run_compiled(store, compiled: list[ShapeQuery], focus: list[URIRef] | None = None) -> list[Result]:
-    """Run compiled shapes on any store with `ask` and `select` (local Oxigraph or a SPARQL endpoint).
+def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIRef] | None = None) -> list[Result]:
+    """Run compiled shapes on any store with `ask`, `select` and `infer` (local Oxigraph or a SPARQL endpoint).
 
+    Rules run first, over every focus node, since constraints may read what they add.
     With `focus`, only those focus nodes are validated: a few are written into the
     query; many are kept by filtering a full run, which stores plan far better.
     """
@@ -134,6 +170,9 @@ def run_compiled(store, compiled: list[ShapeQuery], focus: list[URIRef] | None =
     has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
     results = []
     for item in compiled:
+        if isinstance(item, RuleQuery):
+            store.infer(item.query())
+            continue
         ask = item.has_targets(inline)
         if ask not in has_targets:
             has_targets[ask] = store.ask(ask)

@@ -3,6 +3,8 @@
 Every reader of the knowledge base (the claim views, the fast SHACL executor, the
 review register) goes through `select`, `rows` and `ask`, which a SPARQL endpoint
 (see endpoint.py) offers too, so the same code runs on files and on a server.
+What SHACL rules construct (`infer`) goes into a graph of its own: queries see it,
+the downloads of the knowledge base do not.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+
+INFERRED = ox.NamedNode("urn:reconcile:inferred")
 
 
 class LocalStore:
@@ -22,11 +26,18 @@ class LocalStore:
         """Add a Turtle document; raises SyntaxError with the line and column of a mistake."""
         self.store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
 
+    def _query(self, query: str):
+        return self.store.query(query, use_default_graph_as_union=True)
+
     def ask(self, query: str) -> bool:
-        return bool(self.store.query(query))
+        return bool(self._query(query))
+
+    def infer(self, construct: str) -> None:
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph."""
+        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, INFERRED) for t in self._query(construct)])
 
     def select(self, query: str) -> Iterator[dict]:
-        solutions = self.store.query(query)
+        solutions = self._query(query)
         names = [variable.value for variable in solutions.variables]
         converted: dict = {}  # the same terms recur in many rows (labels, keys): convert each once
         for row in solutions:
@@ -42,13 +53,13 @@ class LocalStore:
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
         """Solutions as {variable: lexical value}, for views that need no term types (the fast path)."""
-        solutions = self.store.query(query)
+        solutions = self._query(query)
         names = [variable.value for variable in solutions.variables]
         for row in solutions:
             yield {name: row[name].value for name in names if row[name] is not None}
 
     def triples(self) -> list[ox.Triple]:
-        """Every triple of the default graph (for the downloads)."""
+        """Every triple of the default graph, without inferred ones (for the downloads)."""
         return [quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
 
 
