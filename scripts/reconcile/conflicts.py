@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib.namespace import SH
 
 from .load import KnowledgeBase
-from .model import Claim, local_name
+from .model import Claim, local_name, position_iri
 from .cache import cached_conflict_results
 from .engine import compile_shapes, run_compiled
 from .shacl import Result, load_shapes, run_shapes
@@ -38,6 +38,7 @@ class Conflict:
     severity: str
     explanation: str
     claims: tuple[Claim, ...]
+    sides: tuple[tuple[Claim, ...], ...] = ()  # the claims holding each position (one side for agreements)
     status: str = "new"
     review_note: str = ""
     reviewed_by: str = ""
@@ -75,22 +76,33 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
 
 def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
                    cache_file: Path | None = None) -> list[Conflict]:
-    """Every contradiction, partial overlap and agreement, sorted by severity, topic and id."""
-    claims = {claim.id: claim for claim in kb.claims}
+    """Every contradiction, partial overlap and agreement between positions, sorted by severity, topic and id.
+
+    A result relates two positions (or, for agreements, a position and one more claim
+    holding it); each side lists every claim that holds its position.
+    """
+    holders: dict[str, list[Claim]] = {}
+    for claim in sorted(kb.claims, key=lambda c: c.id):
+        holders.setdefault(str(position_iri(claim)), []).append(claim)
     conflicts = {}
     for result in conflict_results(kb, shapes_dir, engine, cache_file):
         if result.value is None or not result.outcome:
             continue
-        pair = tuple(sorted((claims[local_name(result.focus)], claims[local_name(result.value)]), key=lambda c: c.id))
-        topic = pair[0].topic
+        this = tuple(holders[str(result.focus)])
+        topic = this[0].topic
+        if result.outcome == "agreement":
+            positions, sides = [str(result.focus)], (this,)
+        else:
+            positions, sides = sorted([str(result.focus), str(result.value)]), (this, tuple(holders[str(result.value)]))
         conflict = Conflict(
-            id=conflict_id(topic, [c.id for c in pair]),
+            id=conflict_id(topic, [local_name(p) for p in positions]),
             topic=topic,
             kind=result.code,
             outcome=result.outcome,
             severity="none" if result.outcome == "agreement" else SEVERITY.get(result.severity, "low"),
             explanation=result.message,
-            claims=pair,
+            claims=tuple(claim for side in sides for claim in side),
+            sides=sides,
         )
-        conflicts[conflict.id] = conflict
+        conflicts.setdefault(conflict.id, conflict)  # agreements: one per position, whichever holder came first
     return sorted(conflicts.values(), key=lambda c: (SEVERITY_RANK[c.severity], c.topic, c.id))

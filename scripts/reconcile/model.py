@@ -111,6 +111,20 @@ def fingerprint(claim: Claim) -> str:
     return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
 
 
+def position_iri(claim: Claim) -> URIRef:
+    """The kb:Position the rule in shapes/conflicts.ttl puts `claim` in (the same key, hashed the same way).
+
+    Claims on one topic and context that state the same normalized value share it.
+    """
+    if claim.yes is not None:
+        answer = "true" if claim.yes else "false"
+    else:
+        answer = claim.category or ""
+    key = " ".join([str(CTX[claim.context]), canonical_decimal(claim.min) or "", canonical_decimal(claim.max) or "",
+                    answer, "empty" if claim.empty_set else ""])
+    return URIRef(f"{TOPIC[claim.topic]}/position/{hashlib.md5(key.encode()).hexdigest()}")
+
+
 def canonical_decimal(number: Decimal | None) -> str | None:
     """The shortest plain form of a decimal: 21.0 -> "21", 3.50 -> "3.5"."""
     return None if number is None else format(number.normalize(), "f")
