@@ -63,14 +63,20 @@ def wait(driver, condition, seconds=15):
     return WebDriverWait(driver, seconds).until(condition)
 
 
-def test_overview_leads_to_both_quotes_in_two_clicks(browser, base_url):
+def test_overview_leads_to_every_quote_of_both_sides_in_two_clicks(browser, base_url):
     browser.get(f"{base_url}/index.html")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Not medical advice." in body
     assert "contradictions" in body and "claims" in body
     card = next(c for c in browser.find_elements(By.CSS_SELECTOR, "div.conflict") if c.get_attribute("data-topic") == "nsaid-avoid-after")
+    sides = card.find_elements(By.CSS_SELECTOR, "div.side")
+    assert [side.find_element(By.CSS_SELECTOR, ".side-head").text.split(" · ")[0] for side in sides] == [
+        "Side A: 4 days", "Side B: 3 weeks"]  # 004's 4 days against 002's and 004's 3 weeks
     quotes = card.find_elements(By.CSS_SELECTOR, "blockquote.quote")
-    assert len(quotes) == 2 and all(q.text.startswith("“") for q in quotes)
+    assert len(quotes) == 4 and all(q.text.startswith("“") for q in quotes)
+    assert "contradicts itself" in card.text
+    if len(sides) > 1 and browser.get_window_size()["width"] >= 1000:
+        assert sides[0].location["y"] == sides[1].location["y"]  # side by side on a wide screen
     card.find_element(By.CSS_SELECTOR, "p.conflict-head a").click()  # first click: the topic page
     wait(browser, EC.url_contains("topics/nsaid-avoid-after.html"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Avoiding NSAIDs after treatment"

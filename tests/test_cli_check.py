@@ -25,7 +25,7 @@ def test_unreviewed_conflicts_fail_the_check(kb_dir):
     assert result.exit_code == 1
     assert f"{kb_dir / 'claims' / 'b.ttl'}:" in result.output
     assert "error [disjoint-intervals] b-nsaid-avoid-after:" in result.output
-    assert "8 failing with --fail-on new" in result.output
+    assert "6 failing with --fail-on new" in result.output
 
 
 def test_fail_on_never_passes_and_reviews_make_the_gate_pass(kb_dir):
@@ -50,7 +50,7 @@ def test_a_new_conflicting_claim_fails_with_an_annotation_at_its_line(kb_dir, tm
     assert f"::error file={kb_dir / 'claims' / 'c.ttl'},line={line}::[empty-vs-listed] c-contraindications:" in result.output
     assert "### Conflicts failing `--fail-on new`" in summary.read_text()
     conflict_id = next(c["id"] for c in json.loads(run("conflicts", "--kb", kb_dir, "--shapes", SHAPES,
-                                                         "--status", "new", "--format", "json").output))
+                                                         "--status", "new-claims", "--format", "json").output))
     run("review", conflict_id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "Seen.")
     assert run("check", "--kb", kb_dir, "--shapes", SHAPES).exit_code == 0
 
@@ -78,7 +78,7 @@ def test_structural_errors_exit_1_and_unreadable_input_exits_2(kb_dir):
 def test_json_and_sarif_reports(kb_dir):
     result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--format", "json")
     report = json.loads(result.output)
-    assert report["exit_code"] == 1 and len(report["failing"]) == 8
+    assert report["exit_code"] == 1 and len(report["failing"]) == 6
     sarif = json.loads(run("check", "--kb", kb_dir, "--shapes", SHAPES, "--format", "sarif").output)
     assert sarif["version"] == "2.1.0"
     first = sarif["runs"][0]["results"][0]
@@ -88,13 +88,17 @@ def test_json_and_sarif_reports(kb_dir):
 def test_conflicts_filters_and_formats(kb_dir):
     listed = json.loads(run("conflicts", "--kb", kb_dir, "--shapes", SHAPES, "--format", "json",
                             "--severity", "high").output)
-    assert {c["severity"] for c in listed} == {"high"} and len(listed) == 4
-    keys = set(listed[0]) | set(listed[0]["claims"][0])
-    assert {"id", "topic", "kind", "severity", "status", "explanation", "claims", "source", "quote", "start", "end",
+    assert {c["severity"] for c in listed} == {"high"} and len(listed) == 2
+    nsaid = next(c for c in listed if c["topic"] == "nsaid-avoid-after")
+    assert [side["position"] for side in nsaid["sides"]] == ["4 days", "3 weeks"]
+    assert [len(side["claims"]) for side in nsaid["sides"]] == [1, 3]
+    keys = set(nsaid) | set(nsaid["sides"][0]["claims"][0])
+    assert {"id", "topic", "kind", "severity", "status", "explanation", "sides", "source", "quote", "start", "end",
             "stated", "min", "max", "unit", "context"} <= keys
     csv_out = run("conflicts", "--kb", kb_dir, "--shapes", SHAPES, "--format", "csv", "--topic", "session-count").output
-    assert csv_out.splitlines()[0].startswith("id,topic,kind,outcome,severity,status")
-    assert len(csv_out.splitlines()) == 4
+    assert csv_out.splitlines()[0] == ("id,topic,kind,outcome,severity,status,explanation,"
+                                       "side,position,claim,source,stated,normalized,quote")
+    assert len(csv_out.splitlines()) == 1 + 3 * 2  # three conflicts of one claim against one
     markdown = run("conflicts", "--kb", kb_dir, "--shapes", SHAPES, "--format", "markdown").output
     assert markdown.startswith("| Severity | Topic |")
     unknown = run("conflicts", "--kb", kb_dir, "--shapes", SHAPES, "--topic", "nope")

@@ -4,61 +4,75 @@ from reconcile.edit import NewClaim, add_claim
 from reconcile.load import load
 
 
-def by_pair(conflicts):
-    return {frozenset(c.id for c in conflict.claims): conflict for conflict in conflicts}
+def by_sides(conflicts):
+    """Each conflict keyed by the claim ids on each of its sides."""
+    return {frozenset(frozenset(c.id for c in side) for side in conflict.sides): conflict for conflict in conflicts}
 
 
-def test_disjoint_intervals_contradict_across_sources(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    conflict = found[frozenset({"a-nsaid-avoid-after", "b-nsaid-avoid-after"})]
+def sides(*groups):
+    return frozenset(frozenset(group) for group in groups)
+
+
+THREE_WEEKS = {"a-nsaid-avoid-after", "b-nsaid-avoid-after-2", "c-nsaid-avoid-after"}  # 3 weeks, 3 weeks, 21 days
+
+
+def test_disjoint_intervals_contradict_with_every_claim_of_a_value_on_one_side(kb):
+    conflict = by_sides(find_conflicts(kb, SHAPES))[sides({"b-nsaid-avoid-after"}, THREE_WEEKS)]
     assert (conflict.kind, conflict.outcome, conflict.severity) == ("disjoint-intervals", "contradiction", "high")
     assert conflict.explanation == (
         'Avoiding NSAIDs after treatment (after treatment): source a says "3 weeks" and source b says "4 days"; '
         "the ranges do not overlap, so both cannot be right.")
+    assert [len(side) for side in conflict.sides] == [1, 3]  # the lower value first
 
 
-def test_one_source_contradicting_itself_is_found(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    assert found[frozenset({"b-nsaid-avoid-after", "b-nsaid-avoid-after-2"})].outcome == "contradiction"
+def test_one_source_contradicting_itself_is_named(kb):
+    conflicts = find_conflicts(kb, SHAPES)
+    assert by_sides(conflicts)[sides({"b-nsaid-avoid-after"}, THREE_WEEKS)].sources_on_both_sides == ["b"]
+    assert by_sides(conflicts)[sides({"a-session-count"}, {"b-session-count"})].sources_on_both_sides == []
 
 
-def test_the_same_value_in_other_units_is_an_agreement(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    agreement = found[frozenset({"a-nsaid-avoid-after", "c-nsaid-avoid-after"})]  # 3 weeks and 21 days
+def test_the_same_value_in_other_units_is_one_agreement(kb):
+    agreement = by_sides(find_conflicts(kb, SHAPES))[sides(THREE_WEEKS)]
     assert (agreement.kind, agreement.outcome, agreement.severity) == ("same-interval", "agreement", "none")
 
 
 def test_overlapping_ranges_are_a_lower_severity_partial_overlap(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    overlap = found[frozenset({"a-session-count", "b-session-count"})]  # 3–6 and 5–8 on a medium topic
+    overlap = by_sides(find_conflicts(kb, SHAPES))[sides({"a-session-count"}, {"b-session-count"})]  # 3–6 and 5–8
     assert (overlap.kind, overlap.outcome, overlap.severity) == ("partial-overlap", "partial-overlap", "low")
 
 
 def test_different_contexts_never_conflict(kb):
-    pairs = by_pair(find_conflicts(kb, SHAPES))
-    assert not [pair for pair in pairs if "c-nsaid-stop-before" in pair]
+    assert not [c for c in find_conflicts(kb, SHAPES) if "c-nsaid-stop-before" in {x.id for x in c.claims}]
 
 
 def test_no_contraindications_against_a_list_contradicts(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    conflict = found[frozenset({"a-contraindications", "b-contraindications"})]
+    conflict = by_sides(find_conflicts(kb, SHAPES))[sides({"a-contraindications"}, {"b-contraindications"})]
     assert (conflict.kind, conflict.severity) == ("empty-vs-listed", "high")
 
 
 def test_yes_against_no_contradicts(kb):
-    found = by_pair(find_conflicts(kb, SHAPES))
-    conflict = found[frozenset({"b-alopecia-areata", "c-alopecia-areata"})]
+    conflict = by_sides(find_conflicts(kb, SHAPES))[sides({"b-alopecia-areata"}, {"c-alopecia-areata"})]
     assert (conflict.kind, conflict.severity) == ("different-answers", "medium")
 
 
-def test_every_pair_is_reported_once(kb):
+def test_every_pair_of_positions_is_reported_once(kb):
     conflicts = find_conflicts(kb, SHAPES)
-    assert len(conflicts) == len(by_pair(conflicts)) == 11
+    assert len(conflicts) == len(by_sides(conflicts)) == len({c.id for c in conflicts}) == 7
 
 
-def test_ids_depend_only_on_the_claims(kb_dir):
+def test_a_claim_repeating_a_value_joins_its_side_and_keeps_every_id(kb_dir):
+    before = {c.id: c for c in find_conflicts(load(kb_dir), SHAPES)}
+    add_claim(load(kb_dir), NewClaim("c", "nsaid-avoid-after", "21 days after the session", "three weeks",
+                                     context="after-treatment"), by="test")
+    after = {c.id: c for c in find_conflicts(load(kb_dir), SHAPES)}
+    assert after.keys() == before.keys()
+    grown = [i for i in after if len(after[i].claims) == len(before[i].claims) + 1]
+    assert grown and all(after[i].topic == "nsaid-avoid-after" for i in grown)
+
+
+def test_a_new_value_adds_conflicts_and_keeps_the_others(kb_dir):
     before = {c.id: frozenset(x.id for x in c.claims) for c in find_conflicts(load(kb_dir), SHAPES)}
     add_claim(load(kb_dir), NewClaim("c", "first-results-time", "Clinic C protocol", "8 weeks"), by="test")
     after = {c.id: frozenset(x.id for x in c.claims) for c in find_conflicts(load(kb_dir), SHAPES)}
-    assert before.items() <= after.items()
+    assert before.items() < after.items()
     assert conflict_id("t", ["x", "y"]) == conflict_id("t", ["y", "x"])

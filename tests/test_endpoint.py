@@ -50,7 +50,7 @@ def test_publish_then_check_the_store_finds_the_same_conflicts(server, kb_dir):
     remote = run_check(remote_kb(store), SHAPES, "never")
     assert [(c.id, c.kind, c.severity, c.explanation) for c in remote.conflicts] == \
            [(c.id, c.kind, c.severity, c.explanation) for c in local.conflicts]
-    assert remote.findings == [] and len(remote.conflicts) == 11
+    assert remote.findings == [] and len(remote.conflicts) == 7
 
 
 def test_cli_publish_and_check_against_the_store(server, kb_dir):

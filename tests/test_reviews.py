@@ -2,6 +2,7 @@ import pytest
 
 from conftest import SHAPES
 from reconcile.conflicts import find_conflicts
+from reconcile.edit import NewClaim, add_claim
 from reconcile.errors import KbError
 from reconcile.load import load
 from reconcile.reviews import read_reviews, record_review, reviewed_conflicts
@@ -9,7 +10,7 @@ from reconcile.reviews import read_reviews, record_review, reviewed_conflicts
 
 def nsaid_conflict(kb):
     return next(c for c in find_conflicts(kb, SHAPES)
-                if {x.id for x in c.claims} == {"a-nsaid-avoid-after", "b-nsaid-avoid-after"})
+                if c.is_disagreement and {"a-nsaid-avoid-after", "b-nsaid-avoid-after"} <= {x.id for x in c.claims})
 
 
 def status_of(kb_dir, conflict_id):
@@ -34,6 +35,17 @@ def test_a_review_survives_unrelated_edits_and_goes_stale_when_its_claim_changes
     assert status_of(kb_dir, conflict.id) == "acknowledged"
     claims = kb_dir / "claims" / "b.ttl"
     claims.write_text(claims.read_text().replace('kb:stated "4 days"', 'kb:stated "four days"'))
+    assert status_of(kb_dir, conflict.id) == "stale"
+
+
+def test_a_claim_joining_a_side_marks_new_claims_and_one_leaving_it_makes_the_review_stale(kb_dir):
+    conflict = nsaid_conflict(load(kb_dir))
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "Real disagreement.")
+    add_claim(load(kb_dir), NewClaim("c", "nsaid-avoid-after", "21 days after the session", "three weeks",
+                                     context="after-treatment"), by="test")
+    assert status_of(kb_dir, conflict.id) == "new-claims"
+    claims = kb_dir / "claims" / "c.ttl"
+    claims.write_text(claims.read_text().replace("kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 30.0", 1))
     assert status_of(kb_dir, conflict.id) == "stale"
 
 

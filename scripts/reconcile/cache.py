@@ -1,9 +1,10 @@
 """Incremental conflict checks: re-run the conflict shapes only for topics whose claims changed.
 
-Every conflict shape relates two claims of the same topic, so a topic's results depend
-only on its own claims, its definition, the context labels and the shapes. Each topic
-gets a key hashed from exactly those; results of topics whose key is unchanged come
-from the cache, the rest are computed on a store holding only their claims.
+Every conflict shape relates two positions of the same topic, and a position gathers
+claims of that topic only, so a topic's results depend only on its own claims, its
+definition, the context labels and the shapes. Each topic gets a key hashed from
+exactly those; results of topics whose key is unchanged come from the cache, the rest
+are computed with only their claims and positions as focus nodes.
 """
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from rdflib import Graph, URIRef
 
 from .engine import compile_shapes, run_compiled
 from .load import KnowledgeBase
-from .model import CLAIM, Claim, fingerprint, local_name
+from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
 from .turtle import write_atomic
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
@@ -44,10 +45,10 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
     fresh = _run_for_topics(kb, shapes, stale) if stale else []
-    topic_of = {claim.id: claim.topic for claim in kb.claims}
+    topic_of = {position_iri(claim): claim.topic for claim in kb.claims}
     entries = {t: {"key": keys[t], "results": []} for t in stale}
     for result in fresh:
-        entries[topic_of[local_name(result.focus)]]["results"].append(_encode(result))
+        entries[topic_of[result.focus]]["results"].append(_encode(result))
     for topic in reuse:
         entries[topic] = cached[topic]
     try:
@@ -59,13 +60,17 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
 
 
 def _run_for_topics(kb: KnowledgeBase, shapes: Graph, topics: set[str]) -> list[Result]:
-    """Run the conflict shapes with only the claims of `topics` as focus nodes.
+    """Run the conflict shapes with only the claims and positions of `topics` as focus nodes.
 
-    Every conflict shape relates a claim to claims of its own topic, so these are
-    exactly the results a full run gives for those topics.
+    The rules gather a topic's claims into positions of that topic, and every conflict
+    shape relates positions of one topic, so these are exactly the results a full run
+    gives for those topics.
     """
-    focus = [URIRef(CLAIM[c.id]) for c in kb.claims if c.topic in topics]
-    return run_compiled(kb.store, compile_shapes(shapes), focus) if focus else []
+    claims = [c for c in kb.claims if c.topic in topics]
+    if not claims:
+        return []
+    positions = list(dict.fromkeys(position_iri(c) for c in claims))
+    return run_compiled(kb.store, compile_shapes(shapes), positions, [URIRef(CLAIM[c.id]) for c in claims])
 
 
 def _encode(result: Result) -> list:

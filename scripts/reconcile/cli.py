@@ -80,7 +80,8 @@ def _remote(endpoint: str, query_path: str, store_path: str):
               help="Keep conflict results per topic in .kb-cache/ beside the knowledge base and re-check only "
                    "topics whose claims changed (fast engine only).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
-              help="Which conflicts fail the check: new (not in kb/reviews.ttl), unreviewed (new or stale), "
+              help="Which conflicts fail the check: new (not in kb/reviews.ttl, or with claims added since "
+                   "their review), unreviewed (new or stale), "
                    "any, or never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")

@@ -25,8 +25,10 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
 
 @dataclass(frozen=True)
 class Conflict:
-    """Two claims on one topic and context, and how they relate.
+    """Two positions on one topic and context, and how they relate; or, for an agreement, one position.
 
+    A position is a normalized value; `sides` lists, per position, every claim that
+    holds it, so five sources saying "two weeks" are one side, not five pairs.
     `outcome` is contradiction, partial-overlap or agreement; `kind` is the finding
     code of the shape that found it; `status` is filled in from the review register.
     """
@@ -37,12 +39,23 @@ class Conflict:
     outcome: str
     severity: str
     explanation: str
-    claims: tuple[Claim, ...]
-    sides: tuple[tuple[Claim, ...], ...] = ()  # the claims holding each position (one side for agreements)
+    sides: tuple[tuple[Claim, ...], ...]
     status: str = "new"
     review_note: str = ""
     reviewed_by: str = ""
     reviewed_on: str = ""
+
+    @property
+    def claims(self) -> tuple[Claim, ...]:
+        """Every claim involved, side by side."""
+        return tuple(claim for side in self.sides for claim in side)
+
+    @property
+    def sources_on_both_sides(self) -> list[str]:
+        """Source keys with claims on both sides: sources that contradict themselves here."""
+        if len(self.sides) < 2:
+            return []
+        return sorted(set.intersection(*({claim.source for claim in side} for side in self.sides)))
 
     @property
     def is_disagreement(self) -> bool:
@@ -52,10 +65,19 @@ class Conflict:
         return replace(self, status=status, review_note=note, reviewed_by=by, reviewed_on=on)
 
 
-def conflict_id(topic: str, claim_ids: list[str] | tuple[str, ...]) -> str:
-    """An id that depends only on the claims involved: the topic and a hash of their sorted ids."""
-    digest = hashlib.sha256("\n".join(sorted(claim_ids)).encode()).hexdigest()[:8]
+def conflict_id(topic: str, position_ids: list[str] | tuple[str, ...]) -> str:
+    """An id that depends only on the positions involved: the topic and a hash of their sorted ids.
+
+    A position id hashes its normalized value, so the id survives claims joining or leaving a side.
+    """
+    digest = hashlib.sha256("\n".join(sorted(position_ids)).encode()).hexdigest()[:8]
     return f"{topic}-{digest}"
+
+
+def _side_order(side: tuple[Claim, ...]) -> tuple:
+    """Lower values first; answers and sets by their first claim."""
+    first = side[0]
+    return (first.min is None, first.min or 0, first.max is None, first.max or 0, first.id)
 
 
 def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
@@ -85,7 +107,8 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     for claim in sorted(kb.claims, key=lambda c: c.id):
         holders.setdefault(str(position_iri(claim)), []).append(claim)
     conflicts = {}
-    for result in conflict_results(kb, shapes_dir, engine, cache_file):
+    results = sorted(conflict_results(kb, shapes_dir, engine, cache_file), key=lambda r: (str(r.focus), str(r.value)))
+    for result in results:
         if result.value is None or not result.outcome:
             continue
         this = tuple(holders[str(result.focus)])
@@ -93,7 +116,8 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
         if result.outcome == "agreement":
             positions, sides = [str(result.focus)], (this,)
         else:
-            positions, sides = sorted([str(result.focus), str(result.value)]), (this, tuple(holders[str(result.value)]))
+            positions = sorted([str(result.focus), str(result.value)])
+            sides = tuple(sorted([this, tuple(holders[str(result.value)])], key=_side_order))
         conflict = Conflict(
             id=conflict_id(topic, [local_name(p) for p in positions]),
             topic=topic,
@@ -101,8 +125,7 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
             outcome=result.outcome,
             severity="none" if result.outcome == "agreement" else SEVERITY.get(result.severity, "low"),
             explanation=result.message,
-            claims=tuple(claim for side in sides for claim in side),
             sides=sides,
         )
-        conflicts.setdefault(conflict.id, conflict)  # agreements: one per position, whichever holder came first
+        conflicts.setdefault(conflict.id, conflict)  # agreements: one per position, worded as its first result
     return sorted(conflicts.values(), key=lambda c: (SEVERITY_RANK[c.severity], c.topic, c.id))

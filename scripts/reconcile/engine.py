@@ -71,9 +71,10 @@ class RuleQuery:
     targets: str
     body: str
 
-    def query(self) -> str:
+    def query(self, focus: list[URIRef] | None = None) -> str:
+        """The batch CONSTRUCT; with `focus`, only for those focus nodes."""
         targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", self.targets)
-        return f"{self.prefixes}\n{self.head} WHERE {{\n{targets}\n{self.body}\n}}"
+        return f"{self.prefixes}\n{self.head} WHERE {{\n{_values(focus)} {targets}\n{self.body}\n}}"
 
 
 def _values(focus: list[URIRef] | None) -> str:
@@ -158,10 +159,12 @@ def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQ
     return compiled
 
 
-def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIRef] | None = None) -> list[Result]:
+def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIRef] | None = None,
+                 rule_focus: list[URIRef] | None = None) -> list[Result]:
     """Run compiled shapes on any store with `ask`, `select` and `infer` (local Oxigraph or a SPARQL endpoint).
 
-    Rules run first, over every focus node, since constraints may read what they add.
+    Rules run first, since constraints may read what they add; `rule_focus` limits them
+    to those focus nodes (for incremental checks, the nodes whose inferences can change).
     With `focus`, only those focus nodes are validated: a few are written into the
     query; many are kept by filtering a full run, which stores plan far better.
     """
@@ -171,7 +174,7 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     results = []
     for item in compiled:
         if isinstance(item, RuleQuery):
-            store.infer(item.query())
+            store.infer(item.query(rule_focus))
             continue
         ask = item.has_targets(inline)
         if ask not in has_targets:

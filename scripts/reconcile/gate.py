@@ -14,9 +14,9 @@ from .reviews import reviewed_conflicts
 
 # Which review statuses make the gate fail, per --fail-on choice.
 FAIL_ON = {
-    "new": {"new"},
-    "unreviewed": {"new", "stale"},
-    "any": {"new", "stale", "acknowledged", "resolved", "not-a-conflict"},
+    "new": {"new", "new-claims"},
+    "unreviewed": {"new", "new-claims", "stale"},
+    "any": {"new", "new-claims", "stale", "acknowledged", "resolved", "not-a-conflict"},
     "never": set(),
 }
 

@@ -25,7 +25,7 @@ from .load import KnowledgeBase
 from .model import Claim
 from .reviews import STATUSES, read_reviews
 from .turtle import write_atomic
-from .values import describe
+from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
@@ -128,21 +128,10 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md
-    env.filters["normalized"] = lambda c: describe(c.min, c.max, c.unit) or _non_numeric(c)
+    env.filters["normalized"] = normalized
+    env.filters["position"] = position
     env.filters["location"] = lambda c: f"{c.location.path.name}:{c.location.line}" if c.location else ""
     return env
-
-
-def _non_numeric(claim: Claim) -> str:
-    if claim.yes is not None:
-        return "yes" if claim.yes else "no"
-    if claim.category is not None:
-        return claim.category
-    if claim.empty_set:
-        return "none"
-    if claim.members:
-        return ", ".join(claim.members)
-    return "—"
 
 
 def highlighted_text(text: str, claims: list[Claim]) -> Markup:
@@ -168,9 +157,9 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     site = Site(kb, conflicts, findings)
     env = environment()
     pages: dict[str, str] = {}
-    common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK}
+    common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK, "statuses": STATUSES}
     pages["index.md"] = env.get_template("overview.md.j2").render(
-        **common, counts=_counts(site), statuses=STATUSES, overview_limit=OVERVIEW_LIMIT)
+        **common, counts=_counts(site), overview_limit=OVERVIEW_LIMIT)
     pages["conflicts.md"] = env.get_template("conflicts.md.j2").render(**common)
     pages["matrix.md"] = env.get_template("matrix.md.j2").render(**common)
     pages["reviews.md"] = env.get_template("reviews.md.j2").render(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .conflicts import Conflict
 from .gate import CheckResult
 from .model import Claim
-from .values import describe
+from .values import describe, normalized, position
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
                 "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",
@@ -53,11 +53,19 @@ def conflict_dict(conflict: Conflict) -> dict:
         "id": conflict.id, "topic": conflict.topic, "kind": conflict.kind, "outcome": conflict.outcome,
         "severity": conflict.severity, "status": conflict.status, "explanation": conflict.explanation,
         "review_note": conflict.review_note, "reviewed_by": conflict.reviewed_by,
-        "claims": [{
-            "id": c.id, "source": c.source_file, "quote": c.quote, "start": c.start, "end": c.end,
-            "stated": c.stated, "min": _number(c.min), "max": _number(c.max), "unit": c.unit, "context": c.context,
-            "file": str(c.location.path) if c.location else None, "line": c.location.line if c.location else None,
-        } for c in conflict.claims],
+        "sides": [{
+            "position": position(side[0]),
+            "claims": [_conflict_claim(c) for c in side],
+        } for side in conflict.sides],
+    }
+
+
+def _conflict_claim(claim: Claim) -> dict:
+    return {
+        "id": claim.id, "source": claim.source_file, "quote": claim.quote, "start": claim.start, "end": claim.end,
+        "stated": claim.stated, "min": _number(claim.min), "max": _number(claim.max), "unit": claim.unit,
+        "context": claim.context, "file": str(claim.location.path) if claim.location else None,
+        "line": claim.location.line if claim.location else None,
     }
 
 
@@ -66,14 +74,16 @@ def conflicts_json(conflicts: list[Conflict]) -> str:
 
 
 def conflicts_csv(conflicts: list[Conflict]) -> str:
+    """One row per claim in a conflict; `side` (a, b) says which position the claim holds."""
     fields = ["id", "topic", "kind", "outcome", "severity", "status", "explanation",
-              "claim_a", "source_a", "quote_a", "claim_b", "source_b", "quote_b"]
+              "side", "position", "claim", "source", "stated", "normalized", "quote"]
     rows = []
     for conflict in conflicts:
-        a, b = conflict.claims
-        rows.append({**{k: v for k, v in conflict_dict(conflict).items() if k in fields},
-                     "claim_a": a.id, "source_a": a.source_file, "quote_a": a.quote,
-                     "claim_b": b.id, "source_b": b.source_file, "quote_b": b.quote})
+        common = {field: getattr(conflict, field) for field in fields[:7]}
+        for letter, side in zip("ab", conflict.sides):
+            rows += [{**common, "side": letter, "position": position(claim), "claim": claim.id,
+                      "source": claim.source_file, "stated": claim.stated, "normalized": normalized(claim),
+                      "quote": claim.quote} for claim in side]
     return _csv(fields, rows)
 
 
@@ -82,9 +92,12 @@ def conflicts_text(conflicts: list[Conflict]) -> str:
     for conflict in conflicts:
         lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}] ({conflict.status})")
         lines.append(f"  {conflict.explanation}")
-        for claim in conflict.claims:
-            where = f" ({claim.location})" if claim.location else ""
-            lines.append(f"  - {claim.source_file}{where}: \u201c{claim.quote}\u201d")
+        lines += [f"  Source {key} has claims on both sides." for key in conflict.sources_on_both_sides]
+        for letter, side in zip("AB", conflict.sides):
+            lines.append(f"  {letter}: {position(side[0])}")
+            for claim in side:
+                where = f" ({claim.location})" if claim.location else ""
+                lines.append(f"  - {claim.source_file}{where}: \u201c{claim.quote}\u201d")
         if conflict.review_note:
             lines.append(f"  review by {conflict.reviewed_by}: {conflict.review_note}")
     return "\n".join(lines) + ("\n" if lines else "")
@@ -96,7 +109,7 @@ def conflicts_markdown(conflicts: list[Conflict]) -> str:
         return "No conflicts.\n"
     lines = ["| Severity | Topic | Outcome | Status | Sources | Explanation |", "|---|---|---|---|---|---|"]
     for c in conflicts:
-        sources = " vs ".join(claim.source_file for claim in c.claims)
+        sources = " vs ".join(", ".join(claim.source_file for claim in side) for side in c.sides)
         lines.append(f"| {c.severity} | {c.topic} | {c.outcome} | {c.status} | {sources} | {_cell(c.explanation)} |")
     return "\n".join(lines) + "\n"
 

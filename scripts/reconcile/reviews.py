@@ -1,8 +1,10 @@
 """The register of reviewed conflicts (kb/reviews.ttl).
 
-A review names the conflict and fingerprints each of its claims. While the claims
-are unchanged the decision holds; when one changes, the review is stale and the
-conflict needs a fresh look.
+A review names the conflict and fingerprints each of its claims. While exactly those
+claims hold its sides unchanged, the decision holds. When a claim joins a side (a
+source repeats a disputed value), the conflict has new claims: new guidance that
+needs a look, as a new conflict does. When a reviewed claim changes or leaves its
+side, the review is stale.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from .model import SPARQL_PREFIXES, fingerprint, local_name
 from .turtle import append_block, string
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
-STATUSES = ("new", "stale", "acknowledged", "resolved", "not-a-conflict")
+STATUSES = ("new", "new-claims", "stale", "acknowledged", "resolved", "not-a-conflict")
 REVIEWS_FILE = "reviews.ttl"
 REVIEWS_FILE_COMMENT = ("Reviewed conflicts: one block per decision, newest last.\n"
                         "Written by `kb review`; a review goes stale when one of its claims changes.")
@@ -59,7 +61,7 @@ def read_reviews(kb: KnowledgeBase) -> list[Review]:
 
 
 def apply_reviews(conflicts: list[Conflict], reviews: list[Review]) -> list[Conflict]:
-    """Each conflict with the status its latest review gives it: new, stale, or the decision."""
+    """Each conflict with the status its latest review gives it: new, new-claims, stale, or the decision."""
     latest = {review.conflict_id: review for review in reviews}  # sorted by time, so the last one wins
     marked = []
     for conflict in conflicts:
@@ -68,7 +70,12 @@ def apply_reviews(conflicts: list[Conflict], reviews: list[Review]) -> list[Conf
             marked.append(conflict)
             continue
         current = {fingerprint(claim) for claim in conflict.claims}
-        status = review.decision if current == review.fingerprints else "stale"
+        if current == review.fingerprints:
+            status = review.decision
+        elif review.fingerprints < current:
+            status = "new-claims"
+        else:
+            status = "stale"
         marked.append(conflict.with_status(status, review.note, review.by, review.at))
     return marked
 

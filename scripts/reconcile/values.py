@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .model import Claim
+
 # Stated unit words -> (QUDT unit local name, quantity kind, factor to the kind's canonical unit).
 UNITS: dict[str, tuple[str, str, Decimal]] = {}
 for _words, _unit, _kind, _factor in [
@@ -207,3 +209,24 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None) -> st
     else:
         body = f"{show(min_)}–{show(max_)}"
     return f"{body} {symbol}".strip()
+
+
+def normalized(claim: Claim) -> str:
+    """A claim's normalized value in words, whatever the topic's kind."""
+    numeric = describe(claim.min, claim.max, claim.unit)
+    if numeric:
+        return numeric
+    if claim.yes is not None:
+        return "yes" if claim.yes else "no"
+    if claim.category is not None:
+        return claim.category
+    if claim.empty_set:
+        return "none"
+    if claim.members:
+        return ", ".join(claim.members)
+    return "—"
+
+
+def position(claim: Claim) -> str:
+    """The value every claim sharing `claim`'s position states; lists of members count as one position."""
+    return "names at least one" if claim.members and not claim.empty_set else normalized(claim)
