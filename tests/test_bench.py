@@ -11,7 +11,10 @@ def test_synthetic_knowledge_base_is_valid_and_has_contradictions(tmp_path):
     assert len(kb.claims) == 300 and result.findings == []
     contradictions = [c for c in result.conflicts if c.outcome == "contradiction"]
     assert contradictions and {c.claims[0].unit for c in contradictions} == {"DAY"}
+    assert {int(c.topic[1:]) % 5 for c in contradictions} == {0}  # one topic in five
     assert len({c.stated.split()[-1] for c in kb.claims}) == 3  # hours, days and weeks mixed
+    values = {(c.topic, c.context, c.min, c.max) for c in kb.claims}
+    assert len(values) <= 4 * len({(c.topic, c.context) for c in kb.claims})  # a few common values each
 
 
 def test_sweep_counts_gaps_between_sorted_intervals():

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -29,7 +30,11 @@ from .render import GENERATED
 from .turtle import header
 from .values import parse_value
 
-UNITS = [("hours", 24), ("days", 1), ("weeks", 1 / 7)]
+UNITS = [("hours", Fraction(24)), ("days", Fraction(1)), ("weeks", Fraction(1, 7))]
+# What sources say on one topic and context, as offsets from the topic's usual number of days:
+# most repeat the usual value, some give a range around it; all of these overlap.
+COMMON_VALUES = [((0, 0), 6), ((0, 2), 3), ((0, 1), 2)]
+CONTRADICTING_FACTOR = 6  # in one topic in five, a fifth of the claims state about six times as long
 CONTEXTS = ["before-treatment", "after-treatment", "general"]
 REPO = Path(__file__).resolve().parents[2]
 STAGES = ["load", "load-rdflib", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
@@ -57,12 +62,9 @@ def generate(root: Path, claims: int, seed: int = 7) -> Path:
         context = CONTEXTS[rng.randrange(len(CONTEXTS))]
         base = 3 + topic % 7  # claims on a topic agree around this many days...
         if topic % 5 == 0 and rng.random() < 0.2:
-            base *= 6  # ...except in one topic in five, where some claims contradict
-        low = base + rng.choice([0, 0, 1])
-        unit, factor = rng.choice(UNITS)
-        high = low + rng.choice([0, 1, 2])
-        stated = f"{_fmt(low * factor)}–{_fmt(high * factor)} {unit}" if high > low else f"{_fmt(low * factor)} {unit}"
-        per_source[i % sources].append((i, topic, context, stated))
+            base *= CONTRADICTING_FACTOR  # ...except in one topic in five, where some claims contradict
+        (low, high), = rng.choices([offsets for offsets, _ in COMMON_VALUES], [w for _, w in COMMON_VALUES])
+        per_source[i % sources].append((i, topic, context, _stated(base + low, base + high, rng)))
     sources_ttl = header("Synthetic sources.")
     (root / "sources").mkdir()
     (root / "claims").mkdir()
@@ -86,8 +88,12 @@ def generate(root: Path, claims: int, seed: int = 7) -> Path:
     return root
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def _stated(low: int, high: int, rng: random.Random) -> str:
+    """A range of days in words, in a unit picked from those that express it exactly ("72 hours", "1 week")."""
+    unit, factor = rng.choice([(unit, factor) for unit, factor in UNITS
+                               if (low * factor).denominator == 1 and (high * factor).denominator == 1])
+    low, high = low * factor, high * factor
+    return f"{low}–{high} {unit}" if high > low else f"{low} {unit}"
 
 
 def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
