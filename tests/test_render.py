@@ -82,3 +82,19 @@ def test_overview_shows_the_most_serious_open_contradictions_up_to_its_limit(tmp
     assert len(open_contradictions) > 1
     assert f"Showing the 1 most serious of {len(open_contradictions)} open contradictions" in page
     assert open_contradictions[0].id in page and open_contradictions[1].id not in page.split("## Open contradictions")[1]
+
+
+def test_matrix_keeps_to_the_sources_with_the_most_claims(tmp_path, monkeypatch):
+    from conftest import build_fixture_kb
+    from reconcile import render as rendering
+    from reconcile.load import load
+
+    kb = load(build_fixture_kb(tmp_path / "kb"))
+    result = run_check(kb, SHAPES, "never")
+    monkeypatch.setattr(rendering, "MATRIX_SOURCES", 2)
+    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
+    page = (tmp_path / "docs" / "matrix.md").read_text()
+    claims = {key: sum(c.source == key for c in kb.claims) for key in kb.sources}
+    left_out = sorted(claims, key=lambda key: (-claims[key], key))[-1]  # fewest claims; ties by key
+    assert "the 2 sources with the most claims (of 3 sources)" in page
+    assert f'href="sources/{left_out}.html"' not in page and page.count('<th scope="col"><a href="sources/') == 2

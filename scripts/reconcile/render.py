@@ -29,6 +29,7 @@ from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
+MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -57,6 +58,15 @@ class Site:
 
     def claims_of(self, source: str) -> list[Claim]:
         return self._claims_by_source.get(source, [])
+
+    @cached_property
+    def matrix_sources(self) -> list:
+        """The sources the matrix has columns for: all of them, or the MATRIX_SOURCES with the most claims."""
+        sources = list(self.kb.sources.values())
+        if len(sources) <= MATRIX_SOURCES:
+            return sources
+        chosen = sorted(sources, key=lambda s: (-len(self.claims_of(s.id)), s.id))[:MATRIX_SOURCES]
+        return sorted(chosen, key=lambda s: s.id)
 
     def outcome_of(self, topic: str) -> dict[str, str]:
         """Per claim on `topic`, the worst relation it has: contradiction, partial-overlap or agreement."""
@@ -219,13 +229,13 @@ def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
 
 
 def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> dict[str, str]:
-    triples = kb.store.triples()
+    stable = export.stable_triples(kb.store.triples())
     return {
-        "data/kb.ttl": export.turtle(triples),
-        "data/kb.jsonld": export.json_ld(triples),
+        "data/kb.ttl": export.turtle(stable),
+        "data/kb.jsonld": export.json_ld(stable),
         "data/claims.csv": report.claims_csv(kb.claims),
         "data/claims.json": report.claims_json(kb.claims),
         "data/conflicts.json": report.conflicts_json(conflicts),
         "data/conflicts.csv": report.conflicts_csv(conflicts),
-        "data/shacl-report.ttl": export.turtle(export.graph_triples(report_graph)),
+        "data/shacl-report.ttl": export.turtle(export.stable_triples(export.graph_triples(report_graph))),
     }
