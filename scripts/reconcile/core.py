@@ -130,17 +130,32 @@ def _qualified(shapes, shape, qualified, values, names) -> list[tuple[URIRef, st
         raise KbError(f"Shape {shape}: sh:qualifiedValueShapesDisjoint needs --engine pyshacl.")
 
     def conforming(v: str) -> str:
-        return f"{values(v)} FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names)} }}"
+        return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names)} }}"
 
     found = []
     minimum = shapes.value(shape, SH.qualifiedMinCount)
     if minimum is not None and int(minimum) > 0:
         found.append((SH.qualifiedMinCount,
-                      f"FILTER NOT EXISTS {{ {_distinct(conforming, int(minimum), names)} }}", None))
+                      f"FILTER NOT EXISTS {{ {_distinct_conforming(values, conforming, int(minimum), names)} }}", None))
     maximum = shapes.value(shape, SH.qualifiedMaxCount)
     if maximum is not None:
-        found.append((SH.qualifiedMaxCount, _distinct(conforming, int(maximum) + 1, names), None))
+        found.append((SH.qualifiedMaxCount, _distinct_conforming(values, conforming, int(maximum) + 1, names), None))
     return found
+
+
+def _distinct_conforming(values, conforming, count: int, names: Names) -> str:
+    """A pattern matching `count` pairwise different value nodes that each conform.
+
+    Each further node is looked for with EXISTS, so a store tests each value's conformance
+    once per value rather than once per combination of values.
+    """
+    variables = [names() for _ in range(count)]
+    inner = ""
+    for i in reversed(range(1, count)):
+        different = " && ".join(f"!sameTerm({variables[i]}, {earlier})" for earlier in variables[:i])
+        inner = (f"FILTER EXISTS {{ {values(variables[i])} FILTER ({different}) "
+                 f"{conforming(variables[i])} {inner} }}")
+    return f"{values(variables[0])} {conforming(variables[0])} {inner}"
 
 
 def _distinct(values, count: int, names: Names) -> str:
