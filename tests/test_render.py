@@ -98,3 +98,20 @@ def test_matrix_keeps_to_the_sources_with_the_most_claims(tmp_path, monkeypatch)
     left_out = sorted(claims, key=lambda key: (-claims[key], key))[-1]  # fewest claims; ties by key
     assert "the 2 sources with the most claims (of 3 sources)" in page
     assert f'href="sources/{left_out}.html"' not in page and page.count('<th scope="col"><a href="sources/') == 2
+
+
+def test_conflicts_page_shows_the_most_serious_as_cards_and_the_rest_as_rows(tmp_path, monkeypatch):
+    from conftest import build_fixture_kb
+    from reconcile import render as rendering
+    from reconcile.load import load
+
+    kb = load(build_fixture_kb(tmp_path / "kb"))
+    result = run_check(kb, SHAPES, "never")
+    monkeypatch.setattr(rendering, "CONFLICT_CARDS", 2)
+    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
+    page = (tmp_path / "docs" / "conflicts.md").read_text()
+    disagreements = [c for c in result.conflicts if c.is_disagreement]
+    assert f"Cards show the 2 most serious of {len(disagreements)} conflicts" in page
+    assert page.count('<div class="conflict ') == 2 and page.count('<tr class="conflict"') == len(disagreements) - 2
+    for conflict in disagreements[2:]:
+        assert f'href="topics/{conflict.topic}.html#{conflict.id}"' in page

@@ -85,7 +85,7 @@ def _decode(row: list, terms: dict[str, URIRef]) -> Result:
 
 
 def _iri(text: str, terms: dict[str, URIRef]) -> URIRef:
-    """One shared URIRef per IRI: each claim recurs in many cached pairs."""
+    """One shared URIRef per IRI: each position recurs in many cached results."""
     term = terms.get(text)
     if term is None:
         term = terms[text] = URIRef(text)

@@ -29,6 +29,7 @@ from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
+CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -58,6 +59,11 @@ class Site:
 
     def claims_of(self, source: str) -> list[Claim]:
         return self._claims_by_source.get(source, [])
+
+    @cached_property
+    def carded_conflicts(self) -> set[str]:
+        """Ids of the disagreements the conflicts page shows as cards: the CONFLICT_CARDS most serious."""
+        return {c.id for c in self.disagreements[:CONFLICT_CARDS]}
 
     @cached_property
     def matrix_sources(self) -> list:
