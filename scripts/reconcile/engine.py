@@ -164,7 +164,8 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     """Run compiled shapes on any store with `ask`, `select` and `infer` (local Oxigraph or a SPARQL endpoint).
 
     Rules run first, since constraints may read what they add; `rule_focus` limits them
-    to those focus nodes (for incremental checks, the nodes whose inferences can change).
+    to those focus nodes (for incremental checks, the nodes whose inferences can change)
+    when they are few enough to write into the query; more run the rules for every node.
     With `focus`, only those focus nodes are validated: a few are written into the
     query; many are kept by filtering a full run, which stores plan far better.
     """
@@ -174,7 +175,8 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     results = []
     for item in compiled:
         if isinstance(item, RuleQuery):
-            store.infer(item.query(rule_focus))
+            few = rule_focus is not None and len(rule_focus) <= FOCUS_INLINE_LIMIT
+            store.infer(item.query(rule_focus if few else None))
             continue
         ask = item.has_targets(inline)
         if ask not in has_targets:
