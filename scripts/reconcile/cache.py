@@ -45,7 +45,7 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
     fresh = _run_for_topics(kb, shapes, stale) if stale else []
-    topic_of = {position_iri(claim): claim.topic for claim in kb.claims}
+    topic_of = {position_iri(claim): claim.topic for claim in kb.claims if claim.topic in stale}
     entries = {t: {"key": keys[t], "results": []} for t in stale}
     for result in fresh:
         entries[topic_of[result.focus]]["results"].append(_encode(result))

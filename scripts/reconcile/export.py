@@ -9,7 +9,6 @@ exports of large knowledge bases fast.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import defaultdict
 
@@ -68,7 +67,7 @@ def stable_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     blank = ox.BlankNode
     renamed = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
                if isinstance(t.subject, blank) or isinstance(t.object, blank) else t for t in triples]
-    keyed = {(str(t.subject), str(t.predicate), str(t.object)): t for t in renamed}  # also drops duplicates
+    keyed = {str(t): t for t in renamed}  # its N-Triples line; also drops duplicates
     return [keyed[key] for key in sorted(keyed)]
 
 
@@ -80,6 +79,9 @@ def turtle(stable: list[ox.Triple]) -> str:
 
 
 def json_ld(stable: list[ox.Triple]) -> str:
-    """Expanded JSON-LD of `stable_triples` output: subjects, and each property's values, in sorted order."""
-    data = json.loads(ox.serialize(stable, format=ox.RdfFormat.JSON_LD))
-    return json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n"  # no indent: the C encoder, 10x faster
+    """Expanded JSON-LD of `stable_triples` output: subjects, and each property's values, in sorted order.
+
+    Oxigraph writes it straight from the sorted triples; parsing it into Python objects
+    to re-indent would cost gigabytes at 100,000 claims.
+    """
+    return ox.serialize(stable, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"

@@ -120,9 +120,9 @@ def position_iri(claim: Claim) -> URIRef:
         answer = "true" if claim.yes else "false"
     else:
         answer = claim.category or ""
-    key = " ".join([str(CTX[claim.context]), canonical_decimal(claim.min) or "", canonical_decimal(claim.max) or "",
+    key = " ".join([CTX + claim.context, canonical_decimal(claim.min) or "", canonical_decimal(claim.max) or "",
                     answer, "empty" if claim.empty_set else ""])
-    return URIRef(f"{TOPIC[claim.topic]}/position/{hashlib.md5(key.encode()).hexdigest()}")
+    return URIRef(f"{TOPIC}{claim.topic}/position/{hashlib.md5(key.encode()).hexdigest()}")
 
 
 def canonical_decimal(number: Decimal | None) -> str | None:
