@@ -9,6 +9,7 @@ and returns the same `Result` rows as `shacl.run_shapes`, which stays the refere
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -196,7 +197,17 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
 
 def _fill(message: str, bindings: dict) -> str:
     """Substitute {?name} and {$name} in a message as pySHACL does: with the bound term's string form."""
-    return _MESSAGE_VARIABLE.sub(lambda m: str(bindings[m[1]]) if m[1] in bindings else m[0], message)
+    return "".join(str(bindings[part[1]]) if part[1] in bindings else part[0] for part in _message_parts(message))
+
+
+@functools.lru_cache(maxsize=None)
+def _message_parts(message: str) -> tuple[tuple[str, str], ...]:
+    """A message split once into (text, variable) parts; plain text has no variable name."""
+    parts, start = [], 0
+    for match in _MESSAGE_VARIABLE.finditer(message):
+        parts += [(message[start:match.start()], ""), (match[0], match[1])]
+        start = match.end()
+    return tuple(parts + [(message[start:], "")])
 
 
 def _targets(shapes: Graph, shape: URIRef) -> str:

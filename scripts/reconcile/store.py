@@ -33,8 +33,14 @@ class LocalStore:
         return bool(self._query(query))
 
     def infer(self, construct: str) -> None:
-        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph."""
-        self.store.extend([ox.Quad(t.subject, t.predicate, t.object, INFERRED) for t in self._query(construct)])
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph.
+
+        They pass through N-Triples inside Oxigraph, not as Python objects: the position
+        rule builds some seven triples per claim.
+        """
+        data = self._query(construct).serialize(format=ox.RdfFormat.N_TRIPLES)
+        if data:
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=INFERRED)
 
     def select(self, query: str) -> Iterator[dict]:
         solutions = self._query(query)
