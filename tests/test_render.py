@@ -68,16 +68,21 @@ def test_highlighting_marks_each_quote_and_links_its_topic():
         'a<span id="x-1"></span><mark><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
 
 
-def test_overview_shows_the_most_serious_open_contradictions_up_to_its_limit(tmp_path, monkeypatch):
+def render_with_limit(tmp_path, monkeypatch, limit: str, value: int, page: str):
+    """The test knowledge base, its check result, and one rendered page with a render limit set to `value`."""
     from conftest import build_fixture_kb
     from reconcile import render as rendering
     from reconcile.load import load
 
     kb = load(build_fixture_kb(tmp_path / "kb"))
     result = run_check(kb, SHAPES, "never")
-    monkeypatch.setattr(rendering, "OVERVIEW_LIMIT", 1)
+    monkeypatch.setattr(rendering, limit, value)
     render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
-    page = (tmp_path / "docs" / "index.md").read_text()
+    return kb, result, (tmp_path / "docs" / page).read_text()
+
+
+def test_overview_shows_the_most_serious_open_contradictions_up_to_its_limit(tmp_path, monkeypatch):
+    kb, result, page = render_with_limit(tmp_path, monkeypatch, "OVERVIEW_LIMIT", 1, "index.md")
     open_contradictions = [c for c in result.conflicts if c.outcome == "contradiction"]
     assert len(open_contradictions) > 1
     assert f"Showing the 1 most serious of {len(open_contradictions)} open contradictions" in page
@@ -85,15 +90,7 @@ def test_overview_shows_the_most_serious_open_contradictions_up_to_its_limit(tmp
 
 
 def test_matrix_keeps_to_the_sources_with_the_most_claims(tmp_path, monkeypatch):
-    from conftest import build_fixture_kb
-    from reconcile import render as rendering
-    from reconcile.load import load
-
-    kb = load(build_fixture_kb(tmp_path / "kb"))
-    result = run_check(kb, SHAPES, "never")
-    monkeypatch.setattr(rendering, "MATRIX_SOURCES", 2)
-    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
-    page = (tmp_path / "docs" / "matrix.md").read_text()
+    kb, result, page = render_with_limit(tmp_path, monkeypatch, "MATRIX_SOURCES", 2, "matrix.md")
     claims = {key: sum(c.source == key for c in kb.claims) for key in kb.sources}
     left_out = sorted(claims, key=lambda key: (-claims[key], key))[-1]  # fewest claims; ties by key
     assert "the 2 sources with the most claims (of 3 sources)" in page
@@ -101,15 +98,7 @@ def test_matrix_keeps_to_the_sources_with_the_most_claims(tmp_path, monkeypatch)
 
 
 def test_conflicts_page_shows_the_most_serious_as_cards_and_the_rest_as_rows(tmp_path, monkeypatch):
-    from conftest import build_fixture_kb
-    from reconcile import render as rendering
-    from reconcile.load import load
-
-    kb = load(build_fixture_kb(tmp_path / "kb"))
-    result = run_check(kb, SHAPES, "never")
-    monkeypatch.setattr(rendering, "CONFLICT_CARDS", 2)
-    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
-    page = (tmp_path / "docs" / "conflicts.md").read_text()
+    kb, result, page = render_with_limit(tmp_path, monkeypatch, "CONFLICT_CARDS", 2, "conflicts.md")
     disagreements = [c for c in result.conflicts if c.is_disagreement]
     assert f"Cards show the 2 most serious of {len(disagreements)} conflicts" in page
     assert page.count('<div class="conflict ') == 2 and page.count('<tr class="conflict"') == len(disagreements) - 2

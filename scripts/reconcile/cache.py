@@ -44,8 +44,9 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
         cached = {}
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
-    fresh = _run_for_topics(kb, shapes, stale) if stale else []
-    topic_of = {position_iri(claim): claim.topic for claim in kb.claims if claim.topic in stale}
+    claims = [claim for claim in kb.claims if claim.topic in stale]
+    topic_of = {position_iri(claim): claim.topic for claim in claims}
+    fresh = _run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
     entries = {t: {"key": keys[t], "results": []} for t in stale}
     for result in fresh:
         entries[topic_of[result.focus]]["results"].append(_encode(result))
@@ -59,17 +60,13 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
-def _run_for_topics(kb: KnowledgeBase, shapes: Graph, topics: set[str]) -> list[Result]:
-    """Run the conflict shapes with only the claims and positions of `topics` as focus nodes.
+def _run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
+    """Run the conflict shapes with only the claims of some topics and their positions as focus nodes.
 
     The rules gather a topic's claims into positions of that topic, and every conflict
     shape relates positions of one topic, so these are exactly the results a full run
     gives for those topics.
     """
-    claims = [c for c in kb.claims if c.topic in topics]
-    if not claims:
-        return []
-    positions = list(dict.fromkeys(position_iri(c) for c in claims))
     return run_compiled(kb.store, compile_shapes(shapes), positions, [URIRef(CLAIM[c.id]) for c in claims])
 
 

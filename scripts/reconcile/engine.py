@@ -78,6 +78,11 @@ class RuleQuery:
         return f"{self.prefixes}\n{self.head} WHERE {{\n{_values(focus)} {targets}\n{self.body}\n}}"
 
 
+def _inlined(nodes: list[URIRef] | None) -> list[URIRef] | None:
+    """`nodes` when they are few enough to write into a query as VALUES, else None (all nodes)."""
+    return nodes if nodes is not None and len(nodes) <= FOCUS_INLINE_LIMIT else None
+
+
 def _values(focus: list[URIRef] | None) -> str:
     return "" if focus is None else f"VALUES ?this {{ {' '.join(f'<{node}>' for node in focus)} }}"
 
@@ -170,14 +175,13 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     With `focus`, only those focus nodes are validated: a few are written into the
     query; many are kept by filtering a full run, which stores plan far better.
     """
-    inline = focus if focus is not None and len(focus) <= FOCUS_INLINE_LIMIT else None
+    inline = _inlined(focus)
     keep = set(focus) if focus is not None and inline is None else None
     has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
     results = []
     for item in compiled:
         if isinstance(item, RuleQuery):
-            few = rule_focus is not None and len(rule_focus) <= FOCUS_INLINE_LIMIT
-            store.infer(item.query(rule_focus if few else None))
+            store.infer(item.query(_inlined(rule_focus)))
             continue
         ask = item.has_targets(inline)
         if ask not in has_targets:

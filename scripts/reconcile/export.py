@@ -30,11 +30,14 @@ def graph_triples(graph: Graph) -> list[ox.Triple]:
 def stable_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     """The triples with deterministic blank-node names, sorted."""
     outgoing: dict = defaultdict(list)
-    has_parent = set()
+    has_parent = set()  # blank nodes something points to
+    named_parents = set()  # IRIs that point to a blank node
     for triple in triples:
         outgoing[triple.subject].append((triple.predicate, triple.object))
         if isinstance(triple.object, ox.BlankNode):
             has_parent.add(triple.object)
+            if not isinstance(triple.subject, ox.BlankNode):
+                named_parents.add(triple.subject)
     content: dict[ox.BlankNode, str] = {}
 
     def digest(node: ox.BlankNode, seen: frozenset = frozenset()) -> str:
@@ -58,15 +61,13 @@ def stable_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
         for p, child in blank_children(node):
             name(child, f"{names[node]} {p}")
 
-    parents = {t.subject for t in triples if isinstance(t.object, ox.BlankNode) and not isinstance(t.subject, ox.BlankNode)}
-    for subject in sorted(parents, key=str):
+    for subject in sorted(named_parents, key=str):
         for p, child in blank_children(subject):
             name(child, f"{subject} {p}")
     for subject in sorted((s for s in outgoing if isinstance(s, ox.BlankNode) and s not in has_parent), key=digest):
         name(subject, "")
-    blank = ox.BlankNode
     renamed = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
-               if isinstance(t.subject, blank) or isinstance(t.object, blank) else t for t in triples]
+               if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) else t for t in triples]
     keyed = {str(t): t for t in renamed}  # its N-Triples line; also drops duplicates
     return [keyed[key] for key in sorted(keyed)]
 
