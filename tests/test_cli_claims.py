@@ -12,6 +12,9 @@ def test_claims_json_has_every_claim_with_its_normalized_value(kb_dir):
     assert result.exit_code == 0
     claims = {c["id"]: c for c in json.loads(result.output)}
     assert len(claims) == 13
+    lines = result.output.splitlines()  # one claim per line, between the brackets
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 15
+    assert json.loads(lines[1].rstrip(","))["id"] == sorted(claims)[0]
     first = claims["a-first-results-time"]
     assert (first["stated"], first["min"], first["max"], first["unit"], first["normalized"]) == (
         "two to three months", 60.875, 91.3125, "DAY", "2–3 months")
