@@ -1,5 +1,8 @@
+import shutil
+
 import pytest
 
+from conftest import FIXTURES, build_fixture_kb
 from reconcile.errors import KbError
 from reconcile.load import load
 
@@ -9,6 +12,14 @@ def test_loads_topics_sources_and_claims(kb):
     assert "nsaid-avoid-after" in kb.topics and kb.topics["nsaid-avoid-after"].safety == "high"
     assert kb.topics["nsaid-avoid-after"].unit == "DAY"
     assert len(kb.claims) == 13
+
+
+def test_a_claim_with_a_part_given_twice_is_still_one_claim(tmp_path):
+    kb_dir = build_fixture_kb(tmp_path / "kb")
+    shutil.copy(FIXTURES / "broken" / "mistakes.ttl", kb_dir / "claims" / "mistakes.ttl")
+    claims = [c.id for c in load(kb_dir).claims]
+    assert len(claims) == len(set(claims)) == 13 + 4
+    assert "broken-parts" in claims  # it has two contexts; the structural shapes report that
 
 
 def test_claims_know_the_file_and_line_they_are_written_on(kb, kb_dir):
