@@ -21,6 +21,8 @@ def test_claims_json_has_every_claim_with_its_normalized_value(kb_dir):
     text = (kb_dir / "sources" / "a.txt").read_text()
     assert text[first["start"]:first["end"]] == first["quote"]
     assert first["source_file"] == "a.txt" and first["context"] == "general"
+    assert claims["c-alopecia-areata"]["normalized"] == "no"  # as the site shows it, whatever the kind
+    assert claims["a-contraindications"]["normalized"] == "none"
 
 
 def test_claims_csv_and_filters(kb_dir):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from .conflicts import Conflict
 from .gate import CheckResult
 from .model import Claim
-from .values import describe, normalized, position
+from .values import normalized, position
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
                 "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",
@@ -28,7 +28,7 @@ def claim_dict(claim: Claim) -> dict:
         "id": claim.id, "source": claim.source, "source_file": claim.source_file, "topic": claim.topic,
         "context": claim.context, "quote": claim.quote, "start": claim.start, "end": claim.end,
         "stated": claim.stated, "min": _number(claim.min), "max": _number(claim.max), "unit": claim.unit,
-        "normalized": describe(claim.min, claim.max, claim.unit), "yes": claim.yes, "category": claim.category,
+        "normalized": normalized(claim), "yes": claim.yes, "category": claim.category,
         "members": list(claim.members), "empty_set": claim.empty_set, "added_by": claim.added_by,
         "added_at": claim.added_at, "file": str(location.path) if location else None,
         "line": location.line if location else None,
