@@ -1,4 +1,5 @@
 """The built site: strict build, no broken links, nothing fetched from the internet, escaped text, stable output."""
+import json
 import os
 import re
 import shutil
@@ -103,3 +104,15 @@ def test_site_lists_every_page_kind(real_site):
                  "performance.html", "topics/index.html", "topics/nsaid-avoid-after.html", "sources/004.html",
                  "data/kb.ttl", "data/kb.jsonld", "data/claims.csv", "data/shacl-report.ttl", "search/search_index.js"]:
         assert (real_site / name).is_file(), name
+
+
+def test_search_indexes_quotes_and_conflicts_once(fixture_site):
+    """Quotes are found in each topic's claims table and conflicts on the conflicts page; the cards and
+    charts that repeat them on topic pages stay out of the index, which is what grows with the claims."""
+    docs = json.loads((fixture_site / "search" / "search_index.json").read_text())["docs"]
+    topic_text = " ".join(d["text"] for d in docs if d["location"].startswith("topics/nsaid-avoid-after.html"))
+    conflicts_text = " ".join(d["text"] for d in docs if d["location"].startswith("conflicts.html"))
+    assert "the ranges do not overlap" in conflicts_text
+    assert "the ranges do not overlap" not in topic_text
+    assert "<svg" not in topic_text and "normalized values per claim" not in topic_text
+    assert "Avoid" in topic_text  # a quote from the claims table
