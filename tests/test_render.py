@@ -104,3 +104,15 @@ def test_conflicts_page_shows_the_most_serious_as_cards_and_the_rest_as_rows(tmp
     assert page.count('<div class="conflict ') == 2 and page.count('<tr class="conflict"') == len(disagreements) - 2
     for conflict in disagreements[2:]:
         assert f'href="topics/{conflict.topic}.html#{conflict.id}"' in page
+
+
+def test_conflict_cards_quote_a_few_claims_per_side_and_list_the_rest(tmp_path, monkeypatch):
+    kb, result, page = render_with_limit(tmp_path, monkeypatch, "QUOTES_PER_SIDE", 1, "topics/nsaid-avoid-after.md")
+    conflict = next(c for c in result.conflicts if c.topic == "nsaid-avoid-after" and c.is_disagreement)
+    big_side = max(conflict.sides, key=len)
+    assert len(big_side) == 3
+    card = page.split(f'id="{conflict.id}"')[1].split('<div class="conflict ')[0]
+    assert card.count('<blockquote class="quote">') == len(conflict.sides)  # one quote per side
+    assert "And 2 more, quoted in the topic's claims table:" in card
+    for claim in big_side[1:]:
+        assert f'<a href="../topics/nsaid-avoid-after.html#{claim.id}">' in card

@@ -31,6 +31,7 @@ GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
+QUOTES_PER_SIDE = 5  # quotes a conflict card shows per side; further claims on that side are listed by source
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -147,6 +148,7 @@ def environment() -> Environment:
     env.filters["normalized"] = normalized
     env.filters["position"] = position
     env.filters["location"] = lambda c: f"{c.location.path.name}:{c.location.line}" if c.location else ""
+    env.globals["quotes_per_side"] = QUOTES_PER_SIDE  # read by the conflict_card macro
     return env
 
 
