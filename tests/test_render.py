@@ -116,3 +116,24 @@ def test_conflict_cards_quote_a_few_claims_per_side_and_list_the_rest(tmp_path, 
     assert "And 2 more, quoted in the topic's claims table:" in card
     for claim in big_side[1:]:
         assert f'<a href="../topics/nsaid-avoid-after.html#{claim.id}">' in card
+
+
+def test_a_failed_render_leaves_the_earlier_output_as_it_was(tmp_path, monkeypatch):
+    from conftest import build_fixture_kb, tree_digest
+    from reconcile import export
+    from reconcile.load import load
+
+    kb = load(build_fixture_kb(tmp_path / "kb"))
+    result = run_check(kb, SHAPES, "never")
+    out = tmp_path / "docs"
+    written = render(kb, result.conflicts, result.findings, Graph(), out)
+    assert out / "topics" / "nsaid-avoid-after.md" in written and all(path.is_file() for path in written)
+    before = tree_digest(out)
+
+    def failing(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "json_ld", failing)  # fails after every page is made
+    with pytest.raises(RuntimeError):
+        render(kb, result.conflicts, result.findings, Graph(), out)
+    assert tree_digest(out) == before  # no page replaced, no staging folder left behind

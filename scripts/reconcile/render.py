@@ -5,9 +5,12 @@ Output is sorted and free of timestamps, so two renders of the same data are ide
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -20,11 +23,11 @@ from rdflib import Graph
 from . import export, report
 from .chart import interval_chart
 from .conflicts import SEVERITY_RANK, Conflict
+from .errors import KbError
 from .findings import Finding
 from .load import KnowledgeBase
 from .model import Claim
 from .reviews import STATUSES, read_reviews
-from .turtle import write_atomic
 from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
@@ -171,37 +174,62 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
 
 def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding], report_graph: Graph,
            out: Path) -> list[Path]:
-    """Write every generated page and download under `out` (the docs folder); returns the files written."""
+    """Write every generated page and download under `out` (the docs folder); returns the files written.
+
+    Each file goes into a staging folder as soon as it is made, so memory holds one page or
+    download at a time (the downloads of 100,000 claims are gigabytes of text); the staged
+    files replace the earlier output only once every one of them is written.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out))  # MkDocs skips dot folders
+    except OSError as error:
+        raise KbError(f"{out}: cannot write here ({error.strerror}); nothing was changed.") from None
+    try:
+        names = [_stage(staging, name, text) for name, text in _documents(kb, conflicts, findings, report_graph)]
+        _clear(out)
+        for entry in staging.iterdir():
+            os.replace(entry, out / entry.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / name for name in sorted(names)]
+
+
+def _stage(staging: Path, name: str, text: str) -> str:
+    path = staging / name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None
+    return name
+
+
+def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding],
+               report_graph: Graph) -> Iterator[tuple[str, str]]:
+    """(file name under docs/, text) of every page and download, made one at a time."""
     site = Site(kb, conflicts, findings)
     env = environment()
-    pages: dict[str, str] = {}
     common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK, "statuses": STATUSES}
-    pages["index.md"] = env.get_template("overview.md.j2").render(
+    yield "index.md", env.get_template("overview.md.j2").render(
         **common, counts=_counts(site), overview_limit=OVERVIEW_LIMIT)
-    pages["conflicts.md"] = env.get_template("conflicts.md.j2").render(**common)
-    pages["matrix.md"] = env.get_template("matrix.md.j2").render(**common)
-    pages["reviews.md"] = env.get_template("reviews.md.j2").render(
+    yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
+    yield "matrix.md", env.get_template("matrix.md.j2").render(**common)
+    yield "reviews.md", env.get_template("reviews.md.j2").render(
         **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts})
-    pages["data.md"] = env.get_template("data.md.j2").render(**common)
-    pages["topics/index.md"] = env.get_template("topics.md.j2").render(**common, groups=_groups(kb))
+    yield "data.md", env.get_template("data.md.j2").render(**common)
+    yield "topics/index.md", env.get_template("topics.md.j2").render(**common, groups=_groups(kb))
     for topic in kb.topics.values():
         claims = site.claims_on(topic.id)
         chart = interval_chart(claims, site.outcome_of(topic.id), f"{topic.label}: normalized values per claim")
-        pages[f"topics/{topic.id}.md"] = env.get_template("topic.md.j2").render(
+        yield f"topics/{topic.id}.md", env.get_template("topic.md.j2").render(
             **common, topic=topic, claims=claims, chart=Markup(chart))
-    pages["sources/index.md"] = env.get_template("sources.md.j2").render(**common)
+    yield "sources/index.md", env.get_template("sources.md.j2").render(**common)
     for source in kb.sources.values():
         claims = site.claims_of(source.id)
-        pages[f"sources/{source.id}.md"] = env.get_template("source.md.j2").render(
+        yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
             **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims))
-    downloads = _downloads(kb, conflicts, report_graph)
-    _clear(out)
-    written = []
-    for name, text in sorted({**pages, **downloads}.items()):
-        path = out / name
-        write_atomic(path, text)
-        written.append(path)
-    return written
+    yield from _downloads(kb, conflicts, report_graph)
 
 
 def _clear(out: Path) -> None:
@@ -236,14 +264,13 @@ def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
     return [(labels.get(g, "Other"), grouped[g]) for g in sorted(grouped, key=lambda g: labels.get(g, "~"))]
 
 
-def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> dict[str, str]:
+def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> Iterator[tuple[str, str]]:
     stable = export.stable_triples(kb.store.triples())
-    return {
-        "data/kb.ttl": export.turtle(stable),
-        "data/kb.jsonld": export.json_ld(stable),
-        "data/claims.csv": report.claims_csv(kb.claims),
-        "data/claims.json": report.claims_json(kb.claims),
-        "data/conflicts.json": report.conflicts_json(conflicts),
-        "data/conflicts.csv": report.conflicts_csv(conflicts),
-        "data/shacl-report.ttl": export.turtle(export.stable_triples(export.graph_triples(report_graph))),
-    }
+    yield "data/kb.ttl", export.turtle(stable)
+    yield "data/kb.jsonld", export.json_ld(stable)
+    del stable
+    yield "data/claims.csv", report.claims_csv(kb.claims)
+    yield "data/claims.json", report.claims_json(kb.claims)
+    yield "data/conflicts.json", report.conflicts_json(conflicts)
+    yield "data/conflicts.csv", report.conflicts_csv(conflicts)
+    yield "data/shacl-report.ttl", export.turtle(export.stable_triples(export.graph_triples(report_graph)))
