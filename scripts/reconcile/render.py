@@ -177,8 +177,8 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     """Write every generated page and download under `out` (the docs folder); returns the files written.
 
     Each file goes into a staging folder as soon as it is made, so memory holds one page or
-    download at a time (the downloads of 100,000 claims are gigabytes of text); the staged
-    files replace the earlier output only once every one of them is written.
+    download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
+    the staged files replace the earlier output only once every one of them is written.
     """
     try:
         out.mkdir(parents=True, exist_ok=True)
