@@ -8,7 +8,7 @@ from .model import Claim
 from .values import DISPLAY_DURATION, UNIT_SYMBOL, format_number
 
 WIDTH, ROW, LEFT, RIGHT, TOP = 720, 28, 150, 24, 10
-COLORS = {"contradiction": "#b3261e", "partial-overlap": "#8a5300", "agreement": "#1b6e3a", "none": "#3a4a9a"}
+COLORS = {"contradiction": "#b3261e", "partial-overlap": "#8a5300", "compatible": "#00607a", "agreement": "#1b6e3a", "none": "#3a4a9a"}
 
 
 def _display_unit(claims: list[Claim]) -> tuple[str, Decimal]:

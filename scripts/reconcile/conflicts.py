@@ -21,6 +21,10 @@ CONFLICT_SHAPES = "conflicts.ttl"
 ENGINES = ("fast", "pyshacl")
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
+# How two positions relate, worst first. Only the first two are disagreements: a compatible pair
+# (one value inside the other) and an agreement never fail the gate and carry no severity.
+OUTCOMES = ("contradiction", "partial-overlap", "compatible", "agreement")
+DISAGREEMENTS = frozenset(OUTCOMES[:2])
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Conflict:
 
     A position is a normalized value; `sides` lists, per position, every claim that
     holds it, so five sources saying "two weeks" are one side, not five pairs.
-    `outcome` is contradiction, partial-overlap or agreement; `kind` is the finding
+    `outcome` is one of OUTCOMES; `kind` is the finding
     code of the shape that found it; `status` is filled in from the review register.
     """
 
@@ -59,7 +63,7 @@ class Conflict:
 
     @property
     def is_disagreement(self) -> bool:
-        return self.outcome != "agreement"
+        return self.outcome in DISAGREEMENTS
 
     def with_status(self, status: str, note: str = "", by: str = "", on: str = "") -> "Conflict":
         return replace(self, status=status, review_note=note, reviewed_by=by, reviewed_on=on)
@@ -123,7 +127,7 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
             topic=topic,
             kind=result.code,
             outcome=result.outcome,
-            severity="none" if result.outcome == "agreement" else SEVERITY.get(result.severity, "low"),
+            severity=SEVERITY.get(result.severity, "low") if result.outcome in DISAGREEMENTS else "none",
             explanation=result.message,
             sides=sides,
         )

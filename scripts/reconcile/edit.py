@@ -101,8 +101,12 @@ def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: 
         bounds.append(f"kb:min {format_decimal(value.min)}")
     if value.max is not None:
         bounds.append(f"kb:max {format_decimal(value.max)}")
+    if value.min_exclusive:
+        bounds.append("kb:minExclusive true")
     if value.unit:
-        bounds += [f"kb:unit unit:{value.unit}", f"kb:statedUnit unit:{value.stated_unit}"]
+        bounds.append(f"kb:unit unit:{value.unit}")
+    if value.stated_unit:
+        bounds.append(f"kb:statedUnit unit:{value.stated_unit}")
     if bounds:
         lines.append("    " + " ; ".join(bounds) + " ;")
     if value.yes is not None:

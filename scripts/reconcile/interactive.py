@@ -48,7 +48,7 @@ def ask_claim(kb: KnowledgeBase, fields: dict) -> dict:
             click.echo(str(error), err=True)
             fields["value"] = None
             continue
-        understood = describe(value.min, value.max, value.unit)
+        understood = describe(value.min, value.max, value.unit, value.min_exclusive)
         if understood:
             click.echo(f"Understood as {understood}.")
         fields["value"] = stated

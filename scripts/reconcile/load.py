@@ -49,8 +49,8 @@ SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (S
 # A row per claim, streamed: grouping 100,000 claims held about 190 MB more at its peak. A claim with a
 # part given twice (the structural shapes' business) gives several rows; the view keeps the first.
 _CLAIMS = SPARQL_PREFIXES + """
-SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?min ?max ?unit ?yes ?category
-       ?empty ?anchor ?addedBy ?addedAt WHERE {
+SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?min ?max ?exclusive ?unit ?yes
+       ?category ?empty ?anchor ?addedBy ?addedAt WHERE {
     ?iri a kb:Claim .
     OPTIONAL { ?iri oa:hasTarget ?target
         OPTIONAL { ?target oa:hasSource ?source }
@@ -60,6 +60,7 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
                    OPTIONAL { ?p oa:start ?start } OPTIONAL { ?p oa:end ?end } } }
     OPTIONAL { ?iri kb:topic ?topic } OPTIONAL { ?iri kb:context ?context } OPTIONAL { ?iri kb:stated ?stated }
     OPTIONAL { ?iri kb:min ?min } OPTIONAL { ?iri kb:max ?max } OPTIONAL { ?iri kb:unit ?unit }
+    OPTIONAL { ?iri kb:minExclusive ?exclusive }
     OPTIONAL { ?iri kb:yes ?yes } OPTIONAL { ?iri kb:category ?category } OPTIONAL { ?iri kb:emptySet ?empty }
     OPTIONAL { ?iri kb:anchorStatus ?anchor }
     OPTIONAL { ?iri prov:wasAttributedTo ?addedBy } OPTIONAL { ?iri prov:generatedAtTime ?addedAt }
@@ -189,6 +190,7 @@ class KnowledgeBase:
                 stated=row.get("stated", ""),
                 min=_decimal(row.get("min")),
                 max=_decimal(row.get("max")),
+                min_exclusive=_boolean(row.get("exclusive")) is True,
                 unit=local_name(row["unit"]) if "unit" in row else None,
                 yes=_boolean(row.get("yes")),
                 category=row.get("category"),

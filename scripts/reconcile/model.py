@@ -89,6 +89,7 @@ class Claim:
     stated: str
     min: Decimal | None = None
     max: Decimal | None = None
+    min_exclusive: bool = False  # "no duration stated": more than 0, how much not said
     unit: str | None = None
     yes: bool | None = None
     category: str | None = None
@@ -107,7 +108,7 @@ def fingerprint(claim: Claim) -> str:
     """
     parts = (claim.topic, claim.context, claim.stated, claim.quote, canonical_decimal(claim.min),
              canonical_decimal(claim.max), claim.unit, claim.yes, claim.category, claim.members, claim.empty_set,
-             claim.source)
+             claim.source) + (("min-exclusive",) if claim.min_exclusive else ())
     return f"{claim.id}={hashlib.sha256(repr(parts).encode()).hexdigest()[:12]}"
 
 
@@ -121,7 +122,7 @@ def position_iri(claim: Claim) -> URIRef:
     else:
         answer = claim.category or ""
     key = " ".join([CTX + claim.context, canonical_decimal(claim.min) or "", canonical_decimal(claim.max) or "",
-                    answer, "empty" if claim.empty_set else ""])
+                    answer, "empty" if claim.empty_set else ""]) + (" excluded" if claim.min_exclusive else "")
     return URIRef(f"{TOPIC}{claim.topic}/position/{hashlib.md5(key.encode()).hexdigest()}")
 
 

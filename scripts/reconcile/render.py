@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from . import export, report
 from .chart import interval_chart
-from .conflicts import SEVERITY_RANK, Conflict
+from .conflicts import OUTCOMES, SEVERITY_RANK, Conflict
 from .errors import KbError
 from .findings import Finding
 from .load import KnowledgeBase
@@ -107,7 +107,7 @@ class Site:
 
     @cached_property
     def _worst_outcomes(self) -> dict[str, dict[str, str]]:
-        order = {"contradiction": 0, "partial-overlap": 1, "agreement": 2}
+        order = {outcome: rank for rank, outcome in enumerate(OUTCOMES)}
         worst: dict[str, dict[str, str]] = defaultdict(dict)
         for conflict in self.conflicts:
             on_topic = worst[conflict.topic]
@@ -127,7 +127,7 @@ class Site:
 
     def topic_state(self, topic: str) -> str:
         outcomes = {c.outcome for c in self.conflicts_on(topic)}
-        for state in ("contradiction", "partial-overlap", "agreement"):
+        for state in OUTCOMES:
             if state in outcomes:
                 return state
         return "single" if len({c.source for c in self.claims_on(topic)}) <= 1 else "none"
@@ -139,7 +139,7 @@ class Site:
             return "", "empty"
         worst = self.outcome_of(topic)
         states = {worst.get(c.id, "none") for c in claims}
-        state = next((s for s in ("contradiction", "partial-overlap", "agreement") if s in states), "none")
+        state = next((s for s in OUTCOMES if s in states), "none")
         return "; ".join(dict.fromkeys(c.stated for c in claims)), state
 
 
@@ -249,7 +249,8 @@ def _counts(site: Site) -> dict:
         "topics_with_claims": len({c.topic for c in site.kb.claims}),
         "contradictions": sum(c.outcome == "contradiction" for c in disagreements),
         "partial": sum(c.outcome == "partial-overlap" for c in disagreements),
-        "agreements": sum(not c.is_disagreement for c in site.conflicts),
+        "compatible": sum(c.outcome == "compatible" for c in site.conflicts),
+        "agreements": sum(c.outcome == "agreement" for c in site.conflicts),
         "by_severity": Counter(c.severity for c in disagreements),
         "by_severity_status": Counter((c.severity, c.status) for c in disagreements),
     }

@@ -133,7 +133,8 @@ def check_text(result: CheckResult, fail_on: str) -> str:
                f"({sum(c.outcome == 'contradiction' for c in disagreements)} contradictions, "
                f"{sum(c.outcome == 'partial-overlap' for c in disagreements)} partial overlaps), "
                f"{len(result.failing)} failing with --fail-on {fail_on}, "
-               f"{sum(not c.is_disagreement for c in result.conflicts)} agreement(s).")
+               f"{sum(c.outcome == 'compatible' for c in result.conflicts)} compatible pair(s), "
+               f"{sum(c.outcome == 'agreement' for c in result.conflicts)} agreement(s).")
     if result.failing:
         summary += " Review each failing conflict with `kb review CONFLICT_ID --decision ... --note ...` or correct the claim."
     return "\n".join(lines + [summary]) + "\n"

@@ -3,6 +3,10 @@
 Numeric values become an interval [min, max] in the canonical QUDT unit of the
 topic's quantity kind, so that "72 hours" and "3 days" compare equal. A bound the
 source leaves open ("at least 24 hours", "up to a year") is None.
+
+A duration topic also takes a rule with no duration: "no duration stated" (something
+is required or forbidden for an unstated time: more than nothing, so kb:min 0 with
+the bound excluded) and "no wait" ("immediately", "none": the interval [0, 0]).
 """
 from __future__ import annotations
 
@@ -53,6 +57,8 @@ _LOWER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:or more|or longer|plus|\+)(?P<t
 _UPPER = re.compile(r"^(?:up to|within|no more than|at most|less than|under|<=?|≤)\s+(?P<rest>.+)$")
 _APPROX = re.compile(r"^(?:about|approximately|approx\.?|around|roughly|~|circa|the)\s+(?P<rest>.+)$")
 _SAME_DAY = re.compile(r"^(?:the\s+)?same\s+day$")
+_NO_WAIT = re.compile(r"^(?:none|no wait|no waiting|no need to wait|not needed|immediately|right away|straight away)$")
+_NO_DURATION = re.compile(r"^(?:no duration(?: stated| given)?|duration not stated|not stated|for an unstated time)$")
 
 
 class ValueParseError(ValueError):
@@ -65,6 +71,7 @@ class Value:
 
     min: Decimal | None = None
     max: Decimal | None = None
+    min_exclusive: bool = False
     unit: str | None = None
     stated_unit: str | None = None
     yes: bool | None = None
@@ -102,6 +109,13 @@ def parse_value(stated: str, kind: str) -> Value:
 def _parse_interval(stated: str, kind: str) -> Value:
     text = " ".join(stated.lower().replace("–", "-").replace("—", "-").replace("‑", "-").split())
     text = re.sub(r"\s*-\s*", "-", text)
+    if _NO_WAIT.match(text):
+        return Value(min=Decimal(0), max=Decimal(0), unit=CANONICAL_UNIT[kind])
+    if _NO_DURATION.match(text):
+        if kind != "Duration":
+            raise ValueParseError(f"'{stated}' says a rule holds for an unstated time, but this topic takes a "
+                                  f"{kind.lower()}; give a number, such as '3 sessions'.")
+        return Value(min=Decimal(0), min_exclusive=True, unit=CANONICAL_UNIT[kind])
     lower_open = upper_open = False
     for pattern, flag in ((_LOWER, "lower"), (_UPPER, "upper"), (_APPROX, None)):
         match = pattern.match(text)
@@ -124,7 +138,8 @@ def _parse_interval(stated: str, kind: str) -> Value:
     else:
         raise ValueParseError(
             f"Could not read '{stated}' as a {kind.lower()}: expected a number or range with a unit, "
-            "such as '3–5 days', 'two to three months', 'at least 24 hours' or 'up to a year'."
+            "such as '3–5 days', 'two to three months', 'at least 24 hours' or 'up to a year'"
+            + (", or 'no wait' or 'no duration stated' for a rule that gives no time." if kind == "Duration" else ".")
         )
     stated_unit, factor = _unit(unit_word, kind, stated)
     low, high = low * factor, high * factor
@@ -188,10 +203,17 @@ DISPLAY_DURATION = [
 ]
 
 
-def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None) -> str:
-    """A normalized interval in words, in a unit that reads well: '3–5 days', '≥ 1 days', '2–3 months'."""
+def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None, min_exclusive: bool = False) -> str:
+    """A normalized interval in words, in a unit that reads well: '3–5 days', '≥ 1 days', '2–3 months'.
+
+    The two rules without a number read as words: 'no wait' and 'no duration stated'.
+    """
     if min_ is None and max_ is None:
         return ""
+    if min_exclusive and min_ == 0 and max_ is None:
+        return "no duration stated"
+    if min_ == 0 and max_ == 0:
+        return "no wait" if unit == "DAY" else "0"
     symbol, factor = UNIT_SYMBOL.get(unit or "", unit or ""), Decimal(1)
     if unit == "DAY":
         largest = max(b for b in (min_, max_) if b is not None)
@@ -213,7 +235,7 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None) -> st
 
 def normalized(claim: Claim) -> str:
     """A claim's normalized value in words, whatever the topic's kind."""
-    numeric = describe(claim.min, claim.max, claim.unit)
+    numeric = describe(claim.min, claim.max, claim.unit, claim.min_exclusive)
     if numeric:
         return numeric
     if claim.yes is not None:
