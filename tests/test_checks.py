@@ -73,3 +73,61 @@ def test_a_vanished_quote_is_reported(kb_dir):
     path.write_text(path.read_text().replace("3 weeks", "2 weeks"))
     found = {(f.code, f.focus) for f in check(load(kb_dir), SHAPES)}
     assert ("quote-missing", "a-nsaid-avoid-after") in found
+
+
+# --- the quote carries the value (claim-quote-value, claim-quote-words) ---
+
+def test_a_quote_that_states_the_number_and_unit_passes(kb):
+    # "3 weeks" in "Avoid NSAIDs for 3 weeks after the procedure.", "two to three months" in words
+    assert [f for f in check(kb, SHAPES) if f.code.startswith("claim-quote")] == []
+
+
+def test_a_number_missing_from_the_quote_is_an_error(kb_dir):
+    edit(kb_dir / "claims" / "a.ttl", 'kb:stated "3 weeks" ;\n    kb:min 21.0 ; kb:max 21.0 ;',
+         'kb:stated "4 weeks" ;\n    kb:min 28.0 ; kb:max 28.0 ;')
+    findings = [f for f in check(load(kb_dir), SHAPES) if f.code == "claim-quote-value"]
+    assert [f.line() for f in findings] == [
+        f"{kb_dir / 'claims' / 'a.ttl'}:18: error [claim-quote-value] a-nsaid-avoid-after: the quote does not carry "
+        "the stated value \"4 weeks\": the number 4 not in it; widen the quote to the words that state the value, "
+        "or correct the value."]
+
+
+def test_a_unit_missing_from_the_quote_is_an_error(kb_dir):
+    edit(kb_dir / "claims" / "a.ttl", 'kb:stated "3 weeks" ;', 'kb:stated "21 days" ;')
+    [finding] = [f for f in check(load(kb_dir), SHAPES) if f.code == "claim-quote-value"]
+    assert "\"21 days\": the number 21, the unit 'days' not in it" in finding.message
+
+
+def test_numbers_in_words_ordinals_and_unit_spellings_count(kb):
+    from reconcile.carried import missing_value
+
+    claim = kb.claim("a-nsaid-avoid-after")
+    for stated, quote in [("2", "Some improvement may be noticed after the second session."),
+                          ("6 months", "around the 6-month mark"), ("30–60 minutes", "Duration 30–60 min"),
+                          ("two to three months", "in as little as two to three months"), ("30", "Using a 30G needle"),
+                          ("400 plus billion", "we utilize 400 plus billion exosomes per vial")]:
+        assert missing_value(claim.__class__(**{**claim.__dict__, "stated": stated, "quote": quote})) == [], stated
+
+
+def test_a_yes_no_quote_sharing_no_word_with_its_topic_is_a_warning(kb_dir):
+    with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as topics:
+        topics.write('\ntopic:hydration-before a skos:Concept, kb:Topic ; skos:inScheme kb:topics ;\n'
+                     '    skos:prefLabel "Drinking plenty of fluids before treatment"@en ;\n'
+                     '    skos:definition "Whether to drink fluids."@en ;\n'
+                     '    kb:quantityKind kb:YesNo ; kb:safety kb:Low .\n')
+    edit(kb_dir / "claims" / "b.ttl", "kb:topic topic:alopecia-areata ;", "kb:topic topic:hydration-before ;")
+    findings = [f for f in check(load(kb_dir), SHAPES) if f.code == "claim-quote-words"]
+    assert [f.line() for f in findings] == [
+        f"{kb_dir / 'claims' / 'b.ttl'}:69: warning [claim-quote-words] b-alopecia-areata: no word of the topic "
+        "\"Drinking plenty of fluids before treatment\" or of the value occurs in the quote; check that the quote is "
+        "about this topic, then widen it to the words that say so or move the claim to the right topic."]
+
+
+def test_a_topic_synonym_counts_as_its_word(kb):
+    from reconcile.carried import shares_a_word
+    from reconcile.model import Topic
+
+    claim = kb.claim("b-alopecia-areata")  # "Yes, it works for alopecia areata."
+    topic = Topic("patchy-loss", "Patchy hair loss", "", "YesNo", "EqualityComparison", "medium", None, None)
+    assert not shares_a_word(claim, topic)
+    assert shares_a_word(claim, topic, ["alopecia areata"])

@@ -18,6 +18,7 @@ def test_every_finding_code_is_in_the_readme():
     shapes = "".join(p.read_text() for p in (ROOT / "shapes").glob("*.ttl"))
     codes = set(re.findall(r'kb:code "([a-z-]+)"', shapes))
     codes |= set(re.findall(r'"((?:quote|source)-[a-z]+)"', (ROOT / "scripts" / "reconcile" / "checks.py").read_text()))
+    codes |= set(re.findall(r'"(claim-[a-z-]+)"', (ROOT / "scripts" / "reconcile" / "carried.py").read_text()))
     codes |= {"quote-changed", "quote-vanished"}
     missing = sorted(code for code in codes if f"`{code}`" not in README)
     assert len(codes) > 30 and missing == []

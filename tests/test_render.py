@@ -137,3 +137,22 @@ def test_a_failed_render_leaves_the_earlier_output_as_it_was(tmp_path, monkeypat
     with pytest.raises(RuntimeError):
         render(kb, result.conflicts, result.findings, Graph(), out)
     assert tree_digest(out) == before  # no page replaced, no staging folder left behind
+
+
+def test_a_claims_modality_shows_as_its_label_and_in_the_downloads(tmp_path):
+    import json
+
+    from conftest import build_fixture_kb
+    from reconcile.load import load
+
+    kb_dir = build_fixture_kb(tmp_path / "kb")
+    path = kb_dir / "claims" / "a.ttl"
+    path.write_text(path.read_text().replace('    kb:stated "3 weeks" ;\n',
+                                             '    kb:stated "3 weeks" ;\n    kb:modality kb:MustNot ;\n', 1))
+    kb = load(kb_dir)
+    result = run_check(kb, SHAPES, "never")
+    render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
+    page = (tmp_path / "docs" / "topics" / "nsaid-avoid-after.md").read_text()
+    assert "<td>3 weeks</td><td>must not</td>" in page
+    claims = json.loads((tmp_path / "docs" / "data" / "claims.json").read_text())
+    assert {c["id"]: c["modality"] for c in claims}["a-nsaid-avoid-after"] == "MustNot"

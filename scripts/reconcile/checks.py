@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from .carried import check_quote_values
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase
@@ -82,6 +83,7 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
 
 
 def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None, engine: str = "fast") -> list[Finding]:
-    """Every structural finding: shapes, source files and quotes."""
+    """Every structural finding: shapes, source files, quotes and whether each quote carries its claim's value."""
     sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
-    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources, key=Finding.sort_key)
+    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb),
+                  key=Finding.sort_key)

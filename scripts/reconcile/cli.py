@@ -13,6 +13,7 @@ from .edit import NewClaim, add_claim, add_source, new_topic
 from .errors import KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
+from .modality import MODALITIES
 from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
 
 
@@ -197,6 +198,9 @@ def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, b
 @click.option("--context", default="general", show_default=True, help="Context id (see `kb contexts`).")
 @click.option("--occurrence", type=int, help="Which occurrence of a quote found several times (1-based).")
 @click.option("--note", help="A remark for reviewers.")
+@click.option("--modality", type=click.Choice([*MODALITIES, "none"]), default=None,
+              help="How strongly the source words the guidance (kb:modalities in kb/vocab.ttl); none for a "
+                   "description [default: proposed from the quote's words].")
 @click.option("--by", help="Your name [default: your login name].")
 @click.option("--interactive", "-i", is_flag=True, help="Ask for each field, showing the quote in context.")
 def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, **fields) -> None:
@@ -216,6 +220,9 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
     kb = _open(kb_dir)
     claim = kb.claim(claim_id)
     click.echo(f"Added claim {claim_id} at {claim.location}.")
+    if claim.modality:
+        how = "as given" if fields.get("modality") else "proposed from the quote's words; override with --modality"
+        click.echo(f"Modality: kb:{claim.modality} ({how}).")
     try:
         related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
                    if claim_id in {x.id for x in c.claims}]

@@ -16,6 +16,7 @@ from rapidfuzz import process
 
 from .errors import KbError
 from .load import KnowledgeBase, read_text
+from .modality import from_option
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import append_block, string
 from .values import ValueParseError, Value, format_decimal, parse_value
@@ -38,6 +39,7 @@ class NewClaim:
     context: str = "general"
     occurrence: int | None = None
     note: str | None = None
+    modality: str | None = None  # a kb:modalities option ("must-not"...), "none", or None to propose one from the quote
 
 
 def now() -> str:
@@ -117,6 +119,9 @@ def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: 
         lines.append("    kb:member " + ", ".join(string(m) for m in value.members) + " ;")
     if value.empty_set:
         lines.append("    kb:emptySet true ;")
+    modality = from_option(new.modality, anchor.exact)
+    if modality:
+        lines.append(f"    kb:modality kb:{modality} ;")
     if new.note:
         lines.append(f"    kb:note {string(new.note)} ;")
     lines += [

@@ -50,7 +50,7 @@ SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (S
 # part given twice (the structural shapes' business) gives several rows; the view keeps the first.
 _CLAIMS = SPARQL_PREFIXES + """
 SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?min ?max ?exclusive ?unit ?yes
-       ?category ?empty ?anchor ?addedBy ?addedAt WHERE {
+       ?category ?empty ?modality ?anchor ?addedBy ?addedAt WHERE {
     ?iri a kb:Claim .
     OPTIONAL { ?iri oa:hasTarget ?target
         OPTIONAL { ?target oa:hasSource ?source }
@@ -62,7 +62,7 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
     OPTIONAL { ?iri kb:min ?min } OPTIONAL { ?iri kb:max ?max } OPTIONAL { ?iri kb:unit ?unit }
     OPTIONAL { ?iri kb:minExclusive ?exclusive }
     OPTIONAL { ?iri kb:yes ?yes } OPTIONAL { ?iri kb:category ?category } OPTIONAL { ?iri kb:emptySet ?empty }
-    OPTIONAL { ?iri kb:anchorStatus ?anchor }
+    OPTIONAL { ?iri kb:modality ?modality } OPTIONAL { ?iri kb:anchorStatus ?anchor }
     OPTIONAL { ?iri prov:wasAttributedTo ?addedBy } OPTIONAL { ?iri prov:generatedAtTime ?addedAt }
 }"""
 
@@ -196,6 +196,7 @@ class KnowledgeBase:
                 category=row.get("category"),
                 members=tuple(sorted(members.get(iri, ()))),
                 empty_set=_boolean(row.get("empty")) is True,
+                modality=local_name(row["modality"]) if "modality" in row else None,
                 anchor_status=row.get("anchor", ""),
                 added_by=local_name(row.get("addedBy", "")),
                 added_at=row.get("addedAt", ""),

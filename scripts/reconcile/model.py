@@ -95,6 +95,7 @@ class Claim:
     category: str | None = None
     members: tuple[str, ...] = field(default_factory=tuple)
     empty_set: bool = False
+    modality: str | None = None  # local name of a kb:Modality concept (Must, MustNot...) on rule claims
     anchor_status: str = ""  # "changed" or "vanished" after `kb reanchor`, until a person clears it
     added_by: str = ""
     added_at: str = ""

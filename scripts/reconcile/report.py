@@ -13,7 +13,7 @@ from .values import normalized, position
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
                 "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",
-                "added_by", "added_at", "file", "line"]
+                "modality", "added_by", "added_at", "file", "line"]
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -29,7 +29,8 @@ def claim_dict(claim: Claim) -> dict:
         "context": claim.context, "quote": claim.quote, "start": claim.start, "end": claim.end,
         "stated": claim.stated, "min": _number(claim.min), "max": _number(claim.max), "unit": claim.unit,
         "normalized": normalized(claim), "yes": claim.yes, "category": claim.category,
-        "members": list(claim.members), "empty_set": claim.empty_set, "added_by": claim.added_by,
+        "members": list(claim.members), "empty_set": claim.empty_set, "modality": claim.modality,
+        "added_by": claim.added_by,
         "added_at": claim.added_at, "file": str(location.path) if location else None,
         "line": location.line if location else None,
     }
