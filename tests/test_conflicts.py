@@ -21,7 +21,7 @@ def test_disjoint_intervals_contradict_with_every_claim_of_a_value_on_one_side(k
     assert (conflict.kind, conflict.outcome, conflict.severity) == ("disjoint-intervals", "contradiction", "high")
     assert conflict.explanation == (
         'Avoiding NSAIDs after treatment (after treatment): source a says "3 weeks" and source b says "4 days"; '
-        "the ranges do not overlap, so both cannot be right.")
+        "the ranges do not overlap.")
     assert [len(side) for side in conflict.sides] == [1, 3]  # the lower value first
 
 
@@ -53,6 +53,14 @@ def test_no_contraindications_against_a_list_contradicts(kb):
 def test_yes_against_no_contradicts(kb):
     conflict = by_sides(find_conflicts(kb, SHAPES))[sides({"b-alopecia-areata"}, {"c-alopecia-areata"})]
     assert (conflict.kind, conflict.severity) == ("different-answers", "medium")
+
+
+def test_a_range_inside_another_is_compatible_and_never_a_disagreement(kb):
+    nested = by_sides(find_conflicts(kb, SHAPES))[sides({"a-session-count"}, {"c-session-count"})]  # 4–6 in 3–6
+    assert (nested.kind, nested.outcome, nested.severity, nested.is_disagreement) == (
+        "nested-intervals", "compatible", "none", False)
+    assert nested.explanation == ('Number of sessions (initial course): source c says "4 to 6", which lies inside '
+                                  '"3–6" from source a; the two are compatible, the first is more specific.')
 
 
 def test_every_pair_of_positions_is_reported_once(kb):
