@@ -78,8 +78,7 @@ def build_site(kb_dir: Path, workdir: Path) -> Path:
     docs = workdir / "docs"
     shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    (workdir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/site_hooks.py",
-                                                       str(ROOT / "scripts/reconcile/site_hooks.py")))
+    (workdir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{ROOT / 'scripts/reconcile'}/"))
     kb = load(kb_dir)
     report = Graph()
     result = run_check(kb, SHAPES, "never", keep_report=report)

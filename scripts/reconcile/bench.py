@@ -163,8 +163,8 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
         if stage == "site-build":
             start = time.perf_counter()
             config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-            hooks = REPO / "scripts" / "reconcile" / "site_hooks.py"
-            (site_dir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/site_hooks.py", str(hooks)))
+            package = REPO / "scripts" / "reconcile"  # the hooks and the theme overrides
+            (site_dir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{package}/"))
             subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site_dir / "site")],
                            cwd=site_dir, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start

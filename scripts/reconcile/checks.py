@@ -9,8 +9,9 @@ from rdflib import Graph
 from .carried import check_quote_values
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
-from .load import KnowledgeBase
+from .load import KnowledgeBase, decode
 from .model import SOURCE, local_name
+from .paths import SourceMissing
 from .quotes import verify
 from .engine import compile_shapes, run_compiled
 from .shacl import add_to_report, load_shapes, run_shapes
@@ -50,15 +51,20 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
     for key, source in kb.sources.items():
         iri_location = kb.location(SOURCE[key])
         path = kb.sources_dir / source.file_name
-        if not source.file_name or not path.is_file():
+        try:  # a name leading out of kb/sources/, a link, a FIFO or a device is refused before any read
+            data = kb.source_bytes(key)
+        except SourceMissing:
             findings.append(Finding("source-missing", "error", f"the file {path} is missing; restore it or remove the source.", key, iri_location))
             continue
-        try:
-            texts[key] = kb.source_text(key)
         except KbError as error:
             findings.append(Finding("source-unreadable", "error", str(error), key, iri_location))
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            texts[key] = decode(path, data)
+        except KbError as error:
+            findings.append(Finding("source-unreadable", "error", str(error), key, iri_location))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
         if source.sha256 and digest != source.sha256:
             findings.append(Finding(
                 "source-changed", "error",

@@ -9,10 +9,11 @@ import click
 
 from . import report
 from .conflicts import ENGINES, SEVERITY_RANK, find_conflicts
-from .edit import NewClaim, add_claim, add_source, new_topic
+from .edit import NewClaim, add_claim, add_source, check_text, new_topic
 from .errors import KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
+from .lock import wait_seconds, writing
 from .modality import MODALITIES
 from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
 
@@ -51,6 +52,15 @@ def main() -> None:
     Exit codes: 0 clean, 1 findings (structural problems or failing conflicts),
     2 bad input or usage (unreadable files, unknown names, bad options).
     """
+
+
+def wait_options(command):
+    """--wait and --wait-timeout, for the commands that write under kb/ (one writer at a time)."""
+    command = click.option("--wait-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                           help="Wait at most this long for another kb command writing to the knowledge base.")(command)
+    return click.option("--wait", is_flag=True,
+                        help="When another kb command is writing to the knowledge base, wait until it has "
+                             "finished instead of stopping.")(command)
 
 
 endpoint_options = [
@@ -175,14 +185,18 @@ def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity
                    "not-a-conflict: the claims do not really disagree.")
 @click.option("--by", help="Reviewer name [default: your login name].")
 @click.option("--note", required=True, help="Why; shown to readers on the site.")
-def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str) -> None:
+@wait_options
+def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str,
+           wait: bool, wait_timeout: float | None) -> None:
     """Record a decision on a conflict in kb/reviews.ttl."""
-    kb = _open(kb_dir)
     try:
-        found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
-        if conflict_id not in found:
-            raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
-        review_id = record_review(kb, found[conflict_id], decision, by, note)
+        check_text("--note", note)
+        check_text("--by", by)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
+            if conflict_id not in found:
+                raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
+            review_id = record_review(kb, found[conflict_id], decision, by, note)
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Recorded review {review_id}: {decision}.")
@@ -203,31 +217,30 @@ def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, b
                    "description [default: proposed from the quote's words].")
 @click.option("--by", help="Your name [default: your login name].")
 @click.option("--interactive", "-i", is_flag=True, help="Ask for each field, showing the quote in context.")
-def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, **fields) -> None:
+@wait_options
+def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, wait: bool,
+                      wait_timeout: float | None, **fields) -> None:
     """Add a claim: anchor the quote, normalize the value, append it, and show what it agrees or conflicts with."""
-    kb = _open(kb_dir)
     if interactive:
         from .interactive import ask_claim
 
-        fields = ask_claim(kb, fields)
+        fields = ask_claim(_open(kb_dir), fields)
     missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
     if missing:
         raise UserError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
     try:
-        claim_id = add_claim(kb, NewClaim(**fields), by=by)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            claim_id = add_claim(kb, NewClaim(**fields), by=by)
+            kb = load(kb_dir)
+            claim = kb.claim(claim_id)
+            related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+                       if claim_id in {x.id for x in c.claims}]
     except KbError as error:
         raise UserError(str(error)) from None
-    kb = _open(kb_dir)
-    claim = kb.claim(claim_id)
     click.echo(f"Added claim {claim_id} at {claim.location}.")
     if claim.modality:
         how = "as given" if fields.get("modality") else "proposed from the quote's words; override with --modality"
         click.echo(f"Modality: kb:{claim.modality} ({how}).")
-    try:
-        related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
-                   if claim_id in {x.id for x in c.claims}]
-    except KbError as error:
-        raise UserError(str(error)) from None
     if not related:
         click.echo("It agrees or conflicts with no other claim yet.")
     for conflict in related:
@@ -244,11 +257,12 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
 @click.option("--retrieved", help="Retrieval date, YYYY-MM-DD.")
 @click.option("--key", help="Short key used in claim ids [default: from the file name].")
 @click.option("--by", help="Your name [default: your login name].")
-def add_source_command(kb_dir: Path, file: Path, **fields) -> None:
+@wait_options
+def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
-    kb = _open(kb_dir)
     try:
-        key = add_source(kb, file, **fields)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            key = add_source(kb, file, **fields)
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
@@ -262,11 +276,12 @@ def add_source_command(kb_dir: Path, file: Path, **fields) -> None:
 @click.option("--kind", required=True, type=click.Choice(["Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text"]))
 @click.option("--safety", required=True, type=click.Choice(["High", "Medium", "Low"]))
 @click.option("--group", help="Topic group, such as aftercare.")
-def new_topic_command(kb_dir: Path, **fields) -> None:
+@wait_options
+def new_topic_command(kb_dir: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Add a topic to kb/topics.ttl."""
-    kb = _open(kb_dir)
     try:
-        topic_id = new_topic(kb, **fields)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            topic_id = new_topic(kb, **fields)
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Added topic {topic_id}.")
@@ -320,7 +335,10 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
     if result.exit_code:
         click.echo(report.check_text(result, "never"), nl=False, err=True)
         raise click.ClickException("The knowledge base has structural errors; fix them before rendering.")
-    written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
+    try:
+        written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
+    except KbError as error:
+        raise UserError(str(error)) from None
     click.echo(f"Wrote {len(written)} files under {out}/.")
 
 
@@ -336,13 +354,14 @@ def serve(port: int) -> None:
 @main.command("reanchor")
 @kb_option
 @click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
-def reanchor_command(kb_dir: Path, sources: tuple[str, ...]) -> None:
+@wait_options
+def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_timeout: float | None) -> None:
     """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person."""
     from .reanchor import reanchor
 
-    kb = _open(kb_dir)
     try:
-        moves = reanchor(kb, list(sources) or None)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            moves = reanchor(kb, list(sources) or None)
     except KbError as error:
         raise UserError(str(error)) from None
     if not moves:

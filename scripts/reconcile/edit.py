@@ -5,12 +5,16 @@ one file atomically; on any error nothing on disk changes.
 """
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rapidfuzz import process
 
@@ -18,7 +22,7 @@ from .errors import KbError
 from .load import KnowledgeBase, read_text
 from .modality import from_option
 from .quotes import Anchor, QuoteError, find_quote
-from .turtle import append_block, string
+from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
 from .values import ValueParseError, Value, format_decimal, parse_value
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
@@ -59,8 +63,45 @@ def suggest(name: str, choices: list[str], what: str) -> str:
     return f"Unknown {what} '{name}'.{hint} List them with `kb {what}s`."
 
 
+def check_text(option: str, value: str | None) -> None:
+    """Refuse an option whose value is not valid UTF-8 (the shell hands such bytes over as lone surrogates)."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise KbError(f"{option}: the value is not valid UTF-8 text (character {error.start + 1}); "
+                      "give it as UTF-8. Nothing was changed.") from None
+
+
+def check_date(option: str, value: str | None) -> None:
+    """Refuse anything but a real calendar date written YYYY-MM-DD in ASCII digits."""
+    if value is None:
+        return
+    check_text(option, value)
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise KbError(f"{option}: '{value}' is not a date like 2026-11-24; nothing was changed.") from None
+
+
+def check_url(option: str, value: str | None) -> None:
+    """Only http:// and https:// addresses are recorded: the site links to them."""
+    if value is None:
+        return
+    check_text(option, value)
+    parts = urlsplit(value) if not re.search(r"[\x00-\x20\x7f-\x9f]", value) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise KbError(f"{option}: '{value}' is not an http:// or https:// address; give the web address the text "
+                      "was retrieved from. Nothing was changed.")
+
+
 def prepare_claim(kb: KnowledgeBase, new: NewClaim) -> tuple[str, Anchor, Value]:
     """Check a new claim against the knowledge base; returns its id, anchor and value or raises KbError."""
+    for option in ("source", "topic", "quote", "value", "context", "note"):
+        check_text(f"--{option}", getattr(new, option))
     if new.source not in kb.sources:
         raise KbError(suggest(new.source, list(kb.sources), "source"))
     if new.topic not in kb.topics:
@@ -141,7 +182,12 @@ def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: 
 
 
 def add_claim(kb: KnowledgeBase, new: NewClaim, by: str | None = None, when: str | None = None) -> str:
-    """Validate `new`, append it to its source's claims file and return the new claim's id."""
+    """Validate `new`, append it to its source's claims file and return the new claim's id.
+
+    `kb` must be loaded under the write lock (`lock.writing`), so that the id and the
+    duplicate check see every claim written before.
+    """
+    check_text("--by", by)
     claim_id, anchor, value = prepare_claim(kb, new)
     source = kb.sources[new.source]
     block = claim_block(claim_id, new, anchor, value, editor_id(by), when or now())
@@ -173,7 +219,17 @@ def source_block(key: str, file_name: str, sha256: str, media_type: str, title: 
 def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
                kind: str = "web page", url: str | None = None, retrieved: str | None = None,
                key: str | None = None, by: str | None = None) -> str:
-    """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key."""
+    """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
+
+    Both are written or neither: the text goes to a new temporary file first, takes its
+    name only once its block is in kb/sources.ttl, and the block is taken out again if
+    that fails. `kb` must be loaded under the write lock (`lock.writing`).
+    """
+    for option, value in (("--title", title), ("--publisher", publisher), ("--kind", kind), ("--key", key),
+                          ("--by", by), ("FILE", str(file))):
+        check_text(option, value)
+    check_url("--url", url)
+    check_date("--retrieved", retrieved)
     file = Path(file)
     data = _read_source_bytes(file)
     text = data.decode("utf-8")
@@ -182,6 +238,9 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
         data = text.encode("utf-8")
     if not text.strip():
         raise KbError(f"{file}: the file is empty; there is nothing to quote.")
+    if file.name.startswith(".") or re.search(r"[\x00-\x1f\x7f]", file.name):
+        raise KbError(f"{file}: a source's file name must not start with a dot or hold control characters; "
+                      "rename the file.")
     digest = hashlib.sha256(data).hexdigest()
     for existing in kb.sources.values():
         if existing.sha256 == digest:
@@ -192,23 +251,60 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
     if key in kb.sources:
         raise KbError(f"--key: a source with key '{key}' already exists; give another with --key.")
     target = kb.sources_dir / file.name
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
-    if retrieved and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", retrieved):
-        raise KbError(f"--retrieved: '{retrieved}' is not a date like 2026-11-24.")
     block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
                          publisher, kind, url, retrieved, editor_id(by), now())
-    kb.sources_dir.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
+    sources_file = kb.root / "sources.ttl"
+    before = read_text(sources_file) if sources_file.exists() else None
+    temporary = _write_temporary(kb.sources_dir, target.name, data)
     try:
-        temporary.write_bytes(data)
-        append_block(kb.root / "sources.ttl", block, SOURCES_FILE_COMMENT)
-        temporary.replace(target)
-    except OSError as error:
-        raise KbError(f"{kb.sources_dir}: cannot write ({error.strerror}); nothing was changed.") from None
+        append_block(sources_file, block, SOURCES_FILE_COMMENT)
+        try:
+            _take_name(temporary, target)
+        except OSError as error:
+            _restore(sources_file, before)
+            raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
     finally:
         temporary.unlink(missing_ok=True)
     return key
+
+
+def _take_name(temporary: Path, target: Path) -> None:
+    """Give the temporary file its final name, never replacing a file or link of that name."""
+    try:
+        os.link(temporary, target)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP) or os.path.lexists(target):
+            raise
+        os.rename(temporary, target)  # no hard links on this file system; the write lock keeps the name free
+
+
+def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
+    """`data` in a new file of `folder` with a random name, created exclusively (never through a link)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMPORARY_SUFFIX, dir=folder)
+    except OSError as error:
+        raise KbError(f"{folder}: cannot write here ({error.strerror}); nothing was changed.") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KbError(f"{folder}: cannot write ({error.strerror}); nothing was changed.") from None
+    return Path(temporary)
+
+
+def _restore(path: Path, text: str | None) -> None:
+    """Put `path` back as it was (`text`, or no file) after a later step of the same change failed."""
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_atomic(path, text)
 
 
 def _read_source_bytes(file: Path) -> bytes:
@@ -232,7 +328,9 @@ def html_to_text(html: str) -> str:
 
 def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kind: str, safety: str,
               group: str | None = None) -> str:
-    """Append a topic to kb/topics.ttl."""
+    """Append a topic to kb/topics.ttl (`kb` loaded under the write lock, `lock.writing`)."""
+    for option, value in (("--id", topic_id), ("--label", label), ("--definition", definition), ("--group", group)):
+        check_text(option, value)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", topic_id):
         raise KbError(f"--id: '{topic_id}' must be lower-case letters, digits and dashes.")
     if topic_id in kb.topics:

@@ -17,7 +17,14 @@ from rdflib import Graph, URIRef
 
 from .errors import KbError
 from .model import SPARQL_PREFIXES, Claim, Location, Source, Topic, local_name
+from .paths import read_source_bytes
 from .store import LocalStore
+
+# The Turtle files of a knowledge base: these beside claims/*.ttl. Nothing else is data, so a
+# .ttl file dropped among the source texts (kb/sources/) is never loaded.
+KB_FILES = ("vocab.ttl", "contexts.ttl", "editors.ttl", "topics.ttl", "sources.ttl", "reviews.ttl")
+# Line ends as Turtle counts them; form feeds, U+2028 and the like inside a literal are not line ends.
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 # A subject block starts at column 0 with a prefixed name or an IRI.
 _SUBJECT_LINE = re.compile(r"^(?!@|PREFIX\b|BASE\b|#)(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*)\s")
@@ -211,21 +218,30 @@ class KnowledgeBase:
     def claim(self, claim_id: str) -> Claim | None:
         return self._claims_by_id.get(claim_id)
 
+    def source_bytes(self, key: str) -> bytes:
+        """The bytes of a source's file, which must be a regular file inside kb/sources/."""
+        return read_source_bytes(self.sources_dir, self.sources[key].file_name)
+
     def source_text(self, key: str) -> str:
         """The text of a source, read as UTF-8."""
-        return read_text(self.sources_dir / self.sources[key].file_name)
+        return decode(self.sources_dir / self.sources[key].file_name, self.source_bytes(key))
 
 
 def turtle_files(root: Path) -> list[Path]:
-    """Every Turtle file of a knowledge base, sorted so that loading is deterministic."""
-    return sorted(root.rglob("*.ttl"))
+    """The Turtle files of a knowledge base (KB_FILES and claims/*.ttl), sorted so that loading is deterministic."""
+    files = [root / name for name in KB_FILES if (root / name).exists() or (root / name).is_symlink()]
+    return sorted(files + list((root / "claims").glob("*.ttl")))
+
+
+def require_folder(root: Path) -> None:
+    if not root.is_dir():
+        raise KbError(f"{root}: no such folder; point --kb at the knowledge base folder (the one holding topics.ttl).")
 
 
 def load(root: Path | str) -> KnowledgeBase:
-    """Parse every Turtle file under `root` into an in-memory store."""
+    """Parse the knowledge base's Turtle files into an in-memory store."""
     root = Path(root)
-    if not root.is_dir():
-        raise KbError(f"{root}: no such folder; point --kb at the knowledge base folder (the one holding topics.ttl).")
+    require_folder(root)
     store = LocalStore()
     locations: dict[URIRef, Location] = {}
     for path in turtle_files(root):
@@ -235,6 +251,9 @@ def load(root: Path | str) -> KnowledgeBase:
 
 def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location]) -> None:
     """Parse one Turtle file into `store` and record where its subjects start."""
+    if path.is_symlink():
+        raise KbError(f"{path}: is a symbolic link; the knowledge base reads only its own files. Replace the link "
+                      "with the file itself.")
     text = read_text(path)
     try:
         store.load_turtle(text, path.resolve().as_uri())
@@ -244,7 +263,7 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location])
     except (ValueError, OSError) as error:
         raise KbError(f"{path}: cannot read Turtle: {error}") from None
     namespaces: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines(text), start=1):
         declared = _PREFIX_LINE.match(line)
         if declared:
             namespaces[declared[1]] = declared[2]
@@ -265,17 +284,29 @@ def parse_rdflib(path: Path, text: str, graph: Graph) -> None:
         raise KbError(f"{path}: cannot read Turtle: {error}") from None
 
 
+def lines(text: str) -> list[str]:
+    """The lines of a Turtle file as its grammar counts them: split at \\n, \\r\\n and \\r only."""
+    return _LINE_END.split(text)
+
+
 def read_text(path: Path) -> str:
     """Read a UTF-8 file, naming the file when it is missing or not UTF-8."""
     try:
-        return path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise KbError(f"{path}: file not found.") from None
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise KbError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8.") from None
     except OSError as error:
         raise KbError(f"{path}: cannot read: {error.strerror}.") from None
+    return decode(path, data)
+
+
+def decode(path: Path, data: bytes) -> str:
+    """`data` read from `path` as UTF-8, naming the file and line when it is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise KbError(f"{path}:{line}: not UTF-8 text (byte {error.start}); save the file as UTF-8.") from None
 
 
 def _expand(name: str, namespaces: dict[str, str]) -> URIRef | None:

@@ -16,8 +16,12 @@ from rapidfuzz import fuzz
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import Claim
+from .paths import SourceMissing
 from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
 from .turtle import string, write_atomic
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,7 @@ def plan(kb: KnowledgeBase, source_key: str) -> list[Move]:
 
 def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Move]:
     """Re-anchor the claims of changed sources (or of `source_keys`) and record the new hashes."""
-    keys = source_keys or [key for key, source in kb.sources.items()
-                           if (kb.sources_dir / source.file_name).is_file()
-                           and hashlib.sha256((kb.sources_dir / source.file_name).read_bytes()).hexdigest() != source.sha256]
+    keys = source_keys or [key for key, source in kb.sources.items() if _changed(kb, key)]
     unknown = [key for key in keys if key not in kb.sources]
     if unknown:
         raise KbError(f"Unknown source(s): {', '.join(unknown)}; list them with `kb sources`.")
@@ -72,7 +74,7 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
     sources_text = sources_file.read_text(encoding="utf-8")
     for key in keys:
         source = kb.sources[key]
-        digest = hashlib.sha256((kb.sources_dir / source.file_name).read_bytes()).hexdigest()
+        digest = hashlib.sha256(kb.source_bytes(key)).hexdigest()
         sources_text = sources_text.replace(f'kb:sha256 "{source.sha256}"', f'kb:sha256 "{digest}"')
     for path, text in edits.items():
         write_atomic(path, text)
@@ -80,13 +82,21 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
     return moves
 
 
+def _changed(kb: KnowledgeBase, key: str) -> bool:
+    try:
+        return hashlib.sha256(kb.source_bytes(key)).hexdigest() != kb.sources[key].sha256
+    except SourceMissing:
+        return False
+
+
 def _edit_block(text: str, move: Move) -> str:
     """Rewrite the selector lines of one claim's block (and mark it when a person must look)."""
     claim = move.claim
-    lines = text.split("\n")
+    lines = _LINE.findall(text)  # each with its line end, counted as the loader counts them
     start = claim.location.line - 1
-    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace()), len(lines))
-    block = "\n".join(lines[start:end])
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip("\r\n") and not lines[i][0].isspace()),
+               len(lines))
+    block = "".join(lines[start:end])
     if move.anchor is not None:
         replacements = [
             (r"oa:exact \"(?:[^\"\\]|\\.)*\"", f"oa:exact {string(move.anchor.exact)}"),
@@ -103,5 +113,5 @@ def _edit_block(text: str, move: Move) -> str:
     if move.status in ("changed", "vanished"):
         marks = f"    kb:anchorStatus {string(move.status)} ;\n    kb:previousQuote {string(claim.quote)} ;"
         block = re.sub(r"^(claim:\S+ a kb:Claim ;)$", lambda m: m[1] + "\n" + marks, block, count=1, flags=re.M)
-    lines[start:end] = block.split("\n")
-    return "\n".join(lines)
+    lines[start:end] = [block]
+    return "".join(lines)

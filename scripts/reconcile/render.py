@@ -27,6 +27,7 @@ from .errors import KbError
 from .findings import Finding
 from .load import KnowledgeBase
 from .model import Claim
+from .paths import overlaps
 from .reviews import STATUSES, read_reviews
 from .values import normalized, position
 
@@ -36,6 +37,13 @@ CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the confli
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
 QUOTES_PER_SIDE = 5  # quotes a conflict card shows per side; further claims on that side are listed by source
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def web_address(url: str | None) -> str | None:
+    """`url` when it is an http(s) address the site may link to; anything else (javascript:...) is shown as text."""
+    if url and re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
+        return url
+    return None
 
 
 def md(text: str) -> Markup:
@@ -148,6 +156,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md
+    env.filters["web_address"] = web_address
     env.filters["normalized"] = normalized
     env.filters["position"] = position
     env.filters["location"] = lambda c: f"{c.location.path.name}:{c.location.line}" if c.location else ""
@@ -179,7 +188,12 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     Each file goes into a staging folder as soon as it is made, so memory holds one page or
     download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
     the staged files replace the earlier output only once every one of them is written.
+    An output folder that is, holds or lies inside the knowledge base folder is refused.
     """
+    if not kb.is_remote and overlaps(out, kb.root):
+        raise KbError(f"--out {out}: the output folder must be outside the knowledge base folder {kb.root} "
+                      "(rendering replaces sources/, topics/ and data/ in it); choose another, such as docs. "
+                      "Nothing was changed.")
     try:
         out.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out))  # MkDocs skips dot folders

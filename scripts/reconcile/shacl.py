@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -52,6 +51,8 @@ def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None) -> 
 
     When `keep_report` is given, the SHACL validation report's triples are added to it.
     """
+    from pyshacl import validate  # imported when used: a third of the start-up time of every kb command
+
     _conforms, report, _text = validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, abort_on_first=False,
     )

@@ -6,6 +6,7 @@ formatting elsewhere in the file survive.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -36,11 +37,20 @@ def header(comment: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Escaped in string literals: quote, backslash, and every control or separator character that
+# an editor or a line counter could take for a line break (C0, DEL, C1 with NEL, U+2028, U+2029).
+_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f-\x9f\u2028\u2029]')
+_SHORT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+TEMPORARY_SUFFIX = ".tmp"
+
+
 def string(text: str) -> str:
-    """A Turtle string literal for any text."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
+    """A Turtle string literal for any text, on one line: controls and line separators as \\uXXXX."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise KbError(f"{text[:40]!r}: not valid UTF-8 text (character {error.start + 1}); nothing was changed.") from None
+    return '"' + _SPECIAL.sub(lambda m: _SHORT_ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04X}", text) + '"'
 
 
 def append_block(path: Path, block: str, new_file_comment: str) -> None:
@@ -55,7 +65,7 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
     except OSError as error:
         raise KbError(f"{path.parent}: cannot write here ({error.strerror}); nothing was changed.") from None
     try:
@@ -71,3 +81,18 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None
+
+
+def remove_temporaries(root: Path) -> None:
+    """Delete temporary files that a killed writer left in the knowledge base (call holding its lock)."""
+    for folder in (root, root / "claims", root / "sources"):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(TEMPORARY_SUFFIX) and entry.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(entry.path)
+                except OSError:
+                    pass
