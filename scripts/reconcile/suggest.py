@@ -1,0 +1,155 @@
+"""Propose the claims of a source: every passage that states something, with its value and likely topics.
+
+`propose` cuts the source into passages (segments.py), keeps those that state an
+amount, a rule, a yes/no answer or a list and that no claim quotes yet, reads a value
+for each of the three likeliest topics (similarity.py) and returns them in reading
+order. Nothing is written: `draft.py` turns proposals into a file an editor edits, and
+accepted proposals go through `edit.add_claim` like any claim.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .load import KnowledgeBase
+from .model import Claim, Topic
+from .segments import Passage, is_candidate, is_statement, passages
+from .similarity import TopicIndex, build_index
+from .values import NUMERIC_KINDS, ValueParseError, parse_value
+
+RESEMBLANCE = 0.3  # a passage this close to a topic's claims or description is proposed even without a cue word
+_NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|an?)"
+_VALUE = re.compile(
+    rf"(?:(?:at least|up to|within|in|about|approximately|around|roughly|more than|over|under|less than|no more than|"
+    rf"at most|minimum of|as little as)\s+)?{_NUMBER}(?:\s+(?:plus\s+)?(?:thousand|million|billion))?"
+    rf"(?:\s*(?:-|–|—|to|and)\s*{_NUMBER})?(?:\s*-?\s*[a-z]+)?(?:\s+(?:or more|or longer|plus))?"
+    r"|(?:the\s+)?same\s+day|(?:within\s+)?(?:a\s+few\s+)?(?:hours|days|weeks|months)",
+    re.IGNORECASE)
+_LEADING = re.compile(r"^(?:in|as little as|around the)\s+", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|cannot|can[’']t|isn[’']t|unsuitable|without)\b", re.IGNORECASE)
+_LIST_START = re.compile(r"\b(?:include[sd]?|including|such as|e\.g\.,?|like|with|for|:)\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to read a passage: a topic, a context, the value read for the topic's kind and a score."""
+
+    topic: str
+    context: str
+    value: str  # "" when no value could be read: the editor gives it
+    score: float
+
+
+@dataclass(frozen=True)
+class Proposal:
+    source: str
+    start: int
+    end: int
+    quote: str
+    line: int
+    options: tuple[Option, ...]  # best first, at most three
+
+    @property
+    def best(self) -> Option | None:
+        return self.options[0] if self.options else None
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def propose(kb: KnowledgeBase, source: str, claims: list[Claim] | None = None,
+            index: TopicIndex | None = None, limit: int = 3, resemblance: float = RESEMBLANCE) -> list[Proposal]:
+    """Candidate claims of `source`, in reading order, skipping passages a claim already quotes.
+
+    A passage is a candidate when it states an amount, a rule, a yes/no answer or a list
+    (segments.is_candidate), or when it reads like the claims already recorded on some topic
+    (its best score reaches `resemblance`). `claims` are the claims to rank topics against
+    and to skip (default: every claim of the knowledge base); the benchmark leaves a
+    source's own claims out of it.
+    """
+    claims = kb.claims if claims is None else claims
+    index = index or build_index(kb, claims)
+    text = kb.source_text(source)
+    taken = [(c.start, c.end) for c in claims if c.source == source]
+    proposals = []
+    for passage in passages(text):
+        if any(overlaps(passage.start, passage.end, s, e) for s, e in taken) or not is_statement(passage):
+            continue
+        proposal = proposal_for(kb, index, source, passage, limit)
+        if is_candidate(passage) or proposal.best and proposal.best.score >= resemblance:
+            proposals.append(proposal)
+    return proposals
+
+
+def proposal_for(kb: KnowledgeBase, index: TopicIndex, source: str, passage: Passage, limit: int = 3) -> Proposal:
+    def fits(topic: Topic) -> bool:
+        return topic.kind in NUMERIC_KINDS and read_value(passage, topic, index) != ""
+
+    wording = passage.text + (" " + " ".join(passage.items) if passage.items else "")
+    matches = index.rank(wording, limit, fits)
+    options = tuple(Option(m.topic, m.context, read_value(passage, kb.topics[m.topic], index), round(m.score, 2))
+                    for m in matches)
+    return Proposal(source, passage.start, passage.end, passage.text, passage.line, options)
+
+
+def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None) -> str:
+    """The value a passage states for a topic, as it would be typed into `--value`; '' when none can be read."""
+    if topic.kind in NUMERIC_KINDS:
+        for match in _VALUE.finditer(passage.text):
+            for stated in dict.fromkeys([match.group(0), _LEADING.sub("", match.group(0)), _drop_last_word(match.group(0))]):
+                if stated and _parses(stated, topic.kind) and (topic.kind != "Number" or re.search(r"\d|\w+\s+sessions?", stated)):
+                    return stated.strip()
+        return ""
+    if topic.kind == "YesNo":
+        return "no" if _NEGATION.search(passage.text) and not passage.text.lower().startswith("yes") else "yes"
+    if topic.kind == "Set":
+        members = passage.items or _listed(passage.text)
+        heads = [re.split(r"\s*(?:→|:| - | – )\s*", item)[0].strip(" .") for item in members]
+        return "; ".join(h for h in heads if h)
+    if topic.kind == "Category" and index is not None:
+        lowered = passage.text.lower()
+        known = sorted({c.category for c in index.claims if c.topic == topic.id and c.category}, key=len, reverse=True)
+        return next((category for category in known if category in lowered), "")
+    return ""
+
+
+def _parses(stated: str, kind: str) -> bool:
+    try:
+        parse_value(stated, kind)
+    except ValueParseError:
+        return False
+    return True
+
+
+def _drop_last_word(stated: str) -> str:
+    """'3 weeks following' -> '3 weeks' when the value pattern swallowed a word after the unit."""
+    words = stated.split()
+    return " ".join(words[:-1]) if len(words) > 1 else ""
+
+
+def _listed(text: str) -> list[str]:
+    """The things a sentence lists after 'include', 'such as', 'with'...: 'a, b, or c' -> [a, b, c]."""
+    match = None
+    for match in _LIST_START.finditer(text):
+        pass
+    if match is None or "," not in text[match.end():] and " or " not in text[match.end():] and " and " not in text[match.end():]:
+        return []
+    body = text[match.end():].rstrip(" .)")
+    return [part.strip() for part in re.split(r",\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+", body) if part.strip()]
+
+
+def passages_for_topic(kb: KnowledgeBase, topic_id: str, limit: int = 10, index: TopicIndex | None = None,
+                       minimum: float = 0.1) -> list[tuple[str, Passage, float]]:
+    """Passages of every source that may belong to a topic, best first: (source key, passage, score)."""
+    index = index or build_index(kb)
+    description = index.describe(topic_id)
+    found = []
+    for key in kb.sources:
+        for passage in passages(kb.source_text(key)):
+            score = index.similarity(passage.text, description)
+            if score >= minimum and len(passage.text.split()) >= 2:
+                found.append((key, passage, round(score, 2)))
+    found.sort(key=lambda f: (-f[2], f[0], f[1].start))
+    return found[:limit]
+
