@@ -94,6 +94,11 @@ def is_candidate(passage: Passage) -> bool:
                 or LIST.search(passage.text) or IMPERATIVE.search(passage.text))
 
 
+def is_heading(passage: Passage) -> bool:
+    """A title or a line introducing a list ("After Treatment:", "Avoid Chemical Treatments")."""
+    return passage.text.rstrip().endswith(":") or _is_title(passage.text.split())
+
+
 def _is_title(words: list[str]) -> bool:
     """A short line in title case ("Scalp Cleaning", "Rest and Good Sleep"): a heading, not a statement."""
     small = {"a", "an", "and", "or", "of", "the", "to", "for", "in", "on", "with", "vs.", "&"}

@@ -105,19 +105,30 @@ class TopicIndex:
         vector = self.vectors(text)
         scored = []
         for topic_id, topic in self.kb.topics.items():
-            description = cosine(vector, self.descriptions[topic_id])
-            closest, context = 0.0, None
-            for quote_context, quote_vector in self.quotes.get(topic_id, ()):
-                similarity = cosine(vector, quote_vector)
-                if similarity > closest:
-                    closest, context = similarity, quote_context
-            score = max(description, closest) + 0.25 * min(description, closest)
+            score, context = self._score(vector, topic_id)
             if fits is not None:
                 score += 0.1 if fits(topic) else (-0.1 if topic.kind in ("Duration", "Number", "Length", "Volume") else 0)
             scored.append((round(score, 4), topic_id, context))
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [Match(topic_id, context or self.context_for(topic_id, text), max(score, 0.0))
                 for score, topic_id, context in scored[:limit]]
+
+    def search(self, words: str, limit: int = 10) -> list[tuple[str, float]]:
+        """Topics ranked by how close `words` are to their descriptions and quotes: (topic id, score)."""
+        vector = self.vectors(words)
+        scored = sorted(((round(self._score(vector, t)[0], 4), t) for t in self.kb.topics), key=lambda s: (-s[0], s[1]))
+        return [(topic_id, score) for score, topic_id in scored[:limit] if score > 0]
+
+    def _score(self, vector: dict[str, float], topic_id: str) -> tuple[float, str | None]:
+        """The better of the similarity to the description and to the closest quote (plus a quarter of
+        the other), and the context of that closest quote."""
+        description = cosine(vector, self.descriptions[topic_id])
+        closest, context = 0.0, None
+        for quote_context, quote_vector in self.quotes.get(topic_id, ()):
+            similarity = cosine(vector, quote_vector)
+            if similarity > closest:
+                closest, context = similarity, quote_context
+        return max(description, closest) + 0.25 * min(description, closest), context
 
     def context_for(self, topic_id: str, text: str) -> str:
         """The context a passage on a topic most likely applies to: a word of the passage naming one
@@ -152,3 +163,24 @@ def build_index(kb: KnowledgeBase, claims: list[Claim] | None = None, texts: lis
         if claim.topic in kb.topics:
             index.quotes.setdefault(claim.topic, []).append((claim.context, vectors(claim.quote)))
     return index
+
+
+def topic_summary(kb: KnowledgeBase, topic_id: str) -> dict[str, str]:
+    """What `kb topics --search` shows of a topic: label, definition, group, the contexts its claims use
+    and an example quote (the first claim's, by id, among those short enough to read at a glance)."""
+    topic = kb.topics[topic_id]
+    claims = [c for c in kb.claims if c.topic == topic_id]
+    contexts = Counter(c.context for c in claims)
+    example = "(no claims yet)"
+    if claims:
+        claim = min(claims, key=lambda c: (len(c.quote) > 160, c.id))
+        quote = " ".join(claim.quote.split())
+        example = f'"{quote[:157] + "..." if len(quote) > 160 else quote}" (claim {claim.id})'
+    return {
+        "label": topic.label,
+        "definition": topic.definition,
+        "group": f"{topic.group} ({kb.labels.get(topic.group, topic.group)})" if topic.group else "(none)",
+        "contexts": ", ".join(f"{c} ({n})" for c, n in sorted(contexts.items(), key=lambda i: (-i[1], i[0])))
+                    or "(no claims yet)",
+        "example": example,
+    }

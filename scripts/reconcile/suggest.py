@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from .load import KnowledgeBase
 from .model import Claim, Topic
-from .segments import Passage, is_candidate, is_statement, passages
+from .segments import Passage, is_candidate, is_heading, is_statement, passages
 from .similarity import TopicIndex, build_index
 from .values import NUMERIC_KINDS, ValueParseError, parse_value
 
 RESEMBLANCE = 0.3  # a passage this close to a topic's claims or description is proposed even without a cue word
+MEANINGFUL = 0.05  # alternatives scoring less share no word with the passage worth the name
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|an?)"
 _VALUE = re.compile(
     rf"(?:(?:at least|up to|within|in|about|approximately|around|roughly|more than|over|under|less than|no more than|"
@@ -89,7 +90,7 @@ def proposal_for(kb: KnowledgeBase, index: TopicIndex, source: str, passage: Pas
     wording = passage.text + (" " + " ".join(passage.items) if passage.items else "")
     matches = index.rank(wording, limit, fits)
     options = tuple(Option(m.topic, m.context, read_value(passage, kb.topics[m.topic], index), round(m.score, 2))
-                    for m in matches)
+                    for number, m in enumerate(matches) if number == 0 or m.score >= MEANINGFUL)
     return Proposal(source, passage.start, passage.end, passage.text, passage.line, options)
 
 
@@ -148,7 +149,7 @@ def passages_for_topic(kb: KnowledgeBase, topic_id: str, limit: int = 10, index:
     for key in kb.sources:
         for passage in passages(kb.source_text(key)):
             score = index.similarity(passage.text, description)
-            if score >= minimum and len(passage.text.split()) >= 2:
+            if score >= minimum and is_statement(passage) and not is_heading(passage):
                 found.append((key, passage, round(score, 2)))
     found.sort(key=lambda f: (-f[2], f[0], f[1].start))
     return found[:limit]
