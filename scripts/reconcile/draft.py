@@ -53,7 +53,8 @@ def write_draft(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft
         lines += [
             "accept = false",
             f"quote = {toml_string(proposal.quote)}",
-            f"topic = {toml_string(best.topic if best else '')}" + (f"  # score {best.score:.2f}" if best else ""),
+            f"topic = {toml_string(best.topic if best else '')}"
+            + (f"  # score {best.score:.2f}" if best else "  # no topic is close: find one with `kb topics --search`"),
             f"context = {toml_string(best.context if best else 'general')}",
             f"value = {toml_string(best.value if best else '')}" + ("" if best and best.value else "  # give the value as stated"),
             f"start = {proposal.start}",
@@ -68,7 +69,8 @@ class Entry:
     """An accepted entry of a draft: where it is in the draft, and the claim it asks for."""
 
     line: int
-    claim: NewClaim
+    claim: NewClaim | None
+    problem: str | None = None  # why the entry cannot be read as a claim
 
 
 @dataclass(frozen=True)
@@ -98,15 +100,17 @@ def read_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Entry], int]:
     for line, entry in zip(starts, entries):
         if entry.get("accept") is not True:
             if entry.get("accept") not in (False, None):
-                raise KbError(f"{path}:{line}: accept must be true or false.")
+                accepted.append(Entry(line, None, f"{path}:{line}: accept must be true or false."))
             continue
         fields = {name: entry.get(name) for name in ("quote", "topic", "context", "value")}
         wrong = [name for name, value in fields.items() if not isinstance(value, str) or not value.strip()]
-        if wrong:
-            raise KbError(f"{path}:{line}: give {', '.join(wrong)} (or set accept = false).")
         entry_source = entry.get("source", source)
+        if wrong:
+            accepted.append(Entry(line, None, f"{path}:{line}: give {', '.join(wrong)} (or set accept = false)."))
+            continue
         if not isinstance(entry_source, str):
-            raise KbError(f"{path}:{line}: no source; the draft's first lines say source = \"KEY\".")
+            accepted.append(Entry(line, None, f'{path}:{line}: no source; the draft\'s first lines say source = "KEY".'))
+            continue
         occurrence = _occurrence(kb, entry_source, fields["quote"], entry.get("start"))
         accepted.append(Entry(line, NewClaim(source=entry_source, topic=fields["topic"], quote=fields["quote"],
                                              value=fields["value"], context=fields["context"],
@@ -138,6 +142,9 @@ def check_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Outcome], int]:
     outcomes, planned = [], {}
     taken = {c.id for c in kb.claims}
     for entry in entries:
+        if entry.claim is None:
+            outcomes.append(Outcome(entry, None, entry.problem))
+            continue
         new = entry.claim
         try:
             claim_id, anchor, _ = prepare_claim(kb, new)

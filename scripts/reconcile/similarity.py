@@ -33,8 +33,9 @@ def stem(word: str) -> str:
     """A light suffix stripper: 'sessions' -> 'session', 'injections' -> 'inject', 'washing' -> 'wash'."""
     for suffix, replacement in (("ies", "y"), ("ing", ""), ("ions", ""), ("ion", ""), ("ed", ""), ("es", "e"),
                                 ("s", ""), ("ly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            return word[: len(word) - len(suffix)] + replacement
+        root = word[: len(word) - len(suffix)]
+        if word.endswith(suffix) and len(root) >= 3 and not word.endswith("ss") and not root.endswith("ss"):
+            return root + replacement
     return word
 
 
@@ -110,7 +111,7 @@ class TopicIndex:
                 score += 0.1 if fits(topic) else (-0.1 if topic.kind in ("Duration", "Number", "Length", "Volume") else 0)
             scored.append((round(score, 4), topic_id, context))
         scored.sort(key=lambda s: (-s[0], s[1]))
-        return [Match(topic_id, context or self.context_for(topic_id, text), max(score, 0.0))
+        return [Match(topic_id, context or self.context_for(topic_id, text), min(max(score, 0.0), 1.0))
                 for score, topic_id, context in scored[:limit]]
 
     def search(self, words: str, limit: int = 10) -> list[tuple[str, float]]:

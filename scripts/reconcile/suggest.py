@@ -15,14 +15,14 @@ from .load import KnowledgeBase
 from .model import Claim, Topic
 from .segments import Passage, is_candidate, is_heading, is_statement, passages
 from .similarity import TopicIndex, build_index
-from .values import NUMERIC_KINDS, ValueParseError, parse_value
+from .values import NUMERIC_KINDS, UNITS, ValueParseError, parse_value
 
 RESEMBLANCE = 0.3  # a passage this close to a topic's claims or description is proposed even without a cue word
-MEANINGFUL = 0.05  # alternatives scoring less share no word with the passage worth the name
+MEANINGFUL = 0.05  # topics scoring less share no word worth the name with the passage: not offered
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|an?)"
 _VALUE = re.compile(
     rf"(?:(?:at least|up to|within|in|about|approximately|around|roughly|more than|over|under|less than|no more than|"
-    rf"at most|minimum of|as little as)\s+)?{_NUMBER}(?:\s+(?:plus\s+)?(?:thousand|million|billion))?"
+    rf"at most|minimum of|as little as)\s+|[≤≥]\s*|[<>]=?\s*)?{_NUMBER}(?:\s+(?:plus\s+)?(?:thousand|million|billion))?"
     rf"(?:\s*(?:-|–|—|to|and)\s*{_NUMBER})?(?:\s*-?\s*[a-z]+)?(?:\s+(?:or more|or longer|plus))?"
     r"|(?:the\s+)?same\s+day|(?:within\s+)?(?:a\s+few\s+)?(?:hours|days|weeks|months)",
     re.IGNORECASE)
@@ -90,7 +90,7 @@ def proposal_for(kb: KnowledgeBase, index: TopicIndex, source: str, passage: Pas
     wording = passage.text + (" " + " ".join(passage.items) if passage.items else "")
     matches = index.rank(wording, limit, fits)
     options = tuple(Option(m.topic, m.context, read_value(passage, kb.topics[m.topic], index), round(m.score, 2))
-                    for number, m in enumerate(matches) if number == 0 or m.score >= MEANINGFUL)
+                    for m in matches if m.score >= MEANINGFUL)
     return Proposal(source, passage.start, passage.end, passage.text, passage.line, options)
 
 
@@ -98,7 +98,8 @@ def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None) 
     """The value a passage states for a topic, as it would be typed into `--value`; '' when none can be read."""
     if topic.kind in NUMERIC_KINDS:
         for match in _VALUE.finditer(passage.text):
-            for stated in dict.fromkeys([match.group(0), _LEADING.sub("", match.group(0)), _drop_last_word(match.group(0))]):
+            found = re.sub(r"^([≤≥<>]=?)\s*", r"\1 ", match.group(0))
+            for stated in dict.fromkeys([found, _LEADING.sub("", found), _drop_last_word(found)]):
                 if stated and _parses(stated, topic.kind) and (topic.kind != "Number" or re.search(r"\d|\w+\s+sessions?", stated)):
                     return stated.strip()
         return ""
@@ -124,9 +125,10 @@ def _parses(stated: str, kind: str) -> bool:
 
 
 def _drop_last_word(stated: str) -> str:
-    """'3 weeks following' -> '3 weeks' when the value pattern swallowed a word after the unit."""
+    """'3–6 every' -> '3–6' when the value pattern took the word after a number for a unit; '3 weeks'
+    stays whole (weeks are not a count)."""
     words = stated.split()
-    return " ".join(words[:-1]) if len(words) > 1 else ""
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1].lower() not in UNITS else ""
 
 
 def _listed(text: str) -> list[str]:

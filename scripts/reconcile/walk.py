@@ -17,8 +17,9 @@ from .quotes import QuoteError, find_quote, line_of
 from .suggest import Option, Proposal
 from .values import ValueParseError, describe, parse_value
 
-ACTIONS = {"a": "accept", "1": "topic 1", "2": "topic 2", "3": "topic 3", "v": "edit value", "e": "edit quote",
-           "c": "context", "s": "skip", "q": "quit"}
+ACTIONS = {"a": "accept", "1": "topic 1", "2": "topic 2", "3": "topic 3", "t": "another topic", "v": "edit value",
+           "e": "edit quote", "c": "context", "s": "skip", "q": "quit"}
+NO_TOPIC = Option("", "general", "", 0.0)
 
 
 @dataclass
@@ -34,15 +35,13 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) ->
     """Ask about each proposal; returns the ids of the claims added."""
     added: list[str] = []
     for number, proposal in enumerate(proposals, start=1):
-        if not proposal.options:
-            continue
         text = kb.source_text(proposal.source)
         path = kb.sources_dir / kb.sources[proposal.source].file_name
-        choice = Choice(proposal.options[0], proposal.quote, proposal.start)
+        choice = Choice(proposal.best or NO_TOPIC, proposal.quote, proposal.start)
         click.echo(f"\n[{number}/{len(proposals)}] {path}:{line_of(text, choice.start)}")
         _show(kb, text, proposal, choice)
         while True:
-            action = click.prompt("a accept, 1-3 topic, v value, e quote, c context, s skip, q quit",
+            action = click.prompt("a accept, 1-3 topic, t another topic, v value, e quote, c context, s skip, q quit",
                                   type=click.Choice(list(ACTIONS)), default="a", show_choices=False)
             if action == "q":
                 click.echo(f"Stopped. Added {len(added)} claim(s).")
@@ -55,6 +54,10 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) ->
                     click.echo(f"There is no topic {action}.", err=True)
                     continue
                 choice.option = proposal.options[index]
+            elif action == "t":
+                topic = click.prompt("Topic (see `kb topics --search`)", type=click.Choice(list(kb.topics)),
+                                     show_choices=False)
+                choice.option = Option(topic, choice.option.context, "", 0.0)
             elif action == "v":
                 choice.option = replace(choice.option, value=_ask_value(kb, choice.option))
             elif action == "e":
@@ -63,6 +66,9 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) ->
                 context = click.prompt("Context", type=click.Choice(list(kb.contexts)), default=choice.option.context)
                 choice.option = replace(choice.option, context=context)
             elif action == "a":
+                if not choice.option.topic:
+                    click.echo("Choose a topic first (t).", err=True)
+                    continue
                 if not choice.option.value:
                     choice.option = replace(choice.option, value=_ask_value(kb, choice.option))
                 claim_id = _add(kb, proposal.source, choice, by)
@@ -78,7 +84,9 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) ->
 
 def _show(kb: KnowledgeBase, text: str, proposal: Proposal, choice: Choice) -> None:
     end = choice.start + len(choice.quote)
-    click.echo(f"…{text[max(0, choice.start - 40):choice.start]}[{choice.quote}]{text[end:end + 40]}…")
+    line_start, line_end = text.rfind("\n", 0, choice.start) + 1, text.find("\n", end)
+    before, after = text[line_start:choice.start][-60:], text[end:line_end if line_end >= 0 else len(text)][:60]
+    click.echo(f"  {before}[{choice.quote}]{after}")
     for number, option in enumerate(proposal.options, start=1):
         mark = "*" if option.topic == choice.option.topic else " "
         click.echo(f" {mark}{number}. {option.topic} ({option.context}), value {option.value or '?'!r}, "
