@@ -37,7 +37,7 @@ IMPERATIVE = re.compile(
     r"follow|get|have|identify|inform|inject|keep|limit|make|massage|plan|prepare|protect|provide|refrain|"
     r"remove|resume|schedule|skip|sleep|space|stay|stop|take|tell|use|wait|wash|wear)\b", re.IGNORECASE)
 LIST = re.compile(r"\b(?:include\w*|including|such as|e\.g\.|side effects?|contraindications?|candidates?|"
-                  r"suitable for|ideal for|benefits?)\b|:\s*$", re.IGNORECASE)
+                  r"suitable for|ideal for|benefits?)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def is_candidate(passage: Passage) -> bool:
     words = passage.text.split()
     if not is_statement(passage):
         return False
-    if passage.items or passage.kind in ("row", "fact"):
+    if passage.kind in ("row", "fact"):
         return True
     if passage.kind == "item" and not _is_title(words):
         return True  # a member of a list: a contraindication, a side effect, a candidate, a step
