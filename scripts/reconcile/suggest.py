@@ -14,19 +14,22 @@ from dataclasses import dataclass
 from .load import KnowledgeBase
 from .model import Claim, Topic
 from .segments import Passage, is_candidate, is_heading, is_statement, passages
-from .similarity import TopicIndex, build_index
+from .similarity import TopicIndex, build_index, tokens
 from .values import NUMERIC_KINDS, UNITS, ValueParseError, parse_value
 
 RESEMBLANCE = 0.3  # a passage this close to a topic's claims or description is proposed even without a cue word
 MEANINGFUL = 0.05  # topics scoring less share no word worth the name with the passage: not offered
 _NUMBER = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|sixty|an?)"
 _VALUE = re.compile(
+    r"(?:within\s+)?a\s+few\s+(?:hours|days|weeks|months)|(?:the\s+)?same\s+day|"
     rf"(?:(?:at least|up to|within|in|about|approximately|around|roughly|more than|over|under|less than|no more than|"
     rf"at most|minimum of|as little as)\s+|[≤≥]\s*|[<>]=?\s*)?{_NUMBER}(?:\s+(?:plus\s+)?(?:thousand|million|billion))?"
-    rf"(?:\s*(?:-|–|—|to|and)\s*{_NUMBER})?(?:\s*-?\s*[a-z]+)?(?:\s+(?:or more|or longer|plus))?"
-    r"|(?:the\s+)?same\s+day|(?:within\s+)?(?:a\s+few\s+)?(?:hours|days|weeks|months)",
+    rf"(?:\s*(?:-|–|—|to|and)\s*{_NUMBER})?(?:\s+or\s+(?:more|longer))?(?:\s*-?\s*[a-z]+)?(?:\s+(?:or more|or longer|plus))?"
+    r"|(?:within\s+)?(?:hours|days|weeks|months)",
     re.IGNORECASE)
-_LEADING = re.compile(r"^(?:in|as little as|around the)\s+", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:in|as little as|around the)\s+|^within\s+(?=\S+\s*(?:-|–|—|to)\s*\S)", re.IGNORECASE)
+# Words near a value that tie it to a context: "3 days prior ... and 3 weeks after".
+_CONTEXT_WORDS = {"before-treatment": {"before", "prior", "pre"}, "after-treatment": {"after", "following", "post"}}
 _NEGATION = re.compile(r"\b(?:not|no|never|cannot|can[’']t|isn[’']t|unsuitable|without)\b", re.IGNORECASE)
 _LIST_START = re.compile(r"\b(?:include[sd]?|including|such as|e\.g\.,?|like|with|for|:)\s+", re.IGNORECASE)
 
@@ -89,20 +92,26 @@ def proposal_for(kb: KnowledgeBase, index: TopicIndex, source: str, passage: Pas
 
     wording = passage.text + (" " + " ".join(passage.items) if passage.items else "")
     matches = index.rank(wording, limit, fits)
-    options = tuple(Option(m.topic, m.context, read_value(passage, kb.topics[m.topic], index), round(m.score, 2))
+    options = tuple(Option(m.topic, m.context, read_value(passage, kb.topics[m.topic], index, m.context), round(m.score, 2))
                     for m in matches if m.score >= MEANINGFUL)
     return Proposal(source, passage.start, passage.end, passage.text, passage.line, options)
 
 
-def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None) -> str:
-    """The value a passage states for a topic, as it would be typed into `--value`; '' when none can be read."""
+def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None, context: str | None = None) -> str:
+    """The value a passage states for a topic (in a context), as it would be typed into `--value`; '' when
+    none can be read."""
     if topic.kind in NUMERIC_KINDS:
-        for match in _VALUE.finditer(passage.text):
-            found = re.sub(r"^([≤≥<>]=?)\s*", r"\1 ", match.group(0))
-            for stated in dict.fromkeys([found, _LEADING.sub("", found), _drop_last_word(found)]):
-                if stated and _parses(stated, topic.kind) and (topic.kind != "Number" or re.search(r"\d|\w+\s+sessions?", stated)):
-                    return stated.strip()
-        return ""
+        found = _numeric_values(passage.text, topic.kind)
+        if len(found) > 1:  # the value whose neighbouring words best match its context, then the topic
+            words, cues = set(tokens(f"{topic.label} {topic.definition}")), _CONTEXT_WORDS.get(context or "", set())
+
+            def fit(value: tuple[int, int, str]) -> int:
+                start, end, _ = value
+                near = set(tokens(passage.text[max(0, start - 15):end + 25]))
+                return 2 * len(cues & near) + len(words & set(tokens(passage.text[max(0, start - 30):end + 30])))
+
+            found.sort(key=lambda f: -fit(f))
+        return found[0][2] if found else ""
     if topic.kind == "YesNo":
         return "no" if _NEGATION.search(passage.text) and not passage.text.lower().startswith("yes") else "yes"
     if topic.kind == "Set":
@@ -114,6 +123,18 @@ def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None) 
         known = sorted({c.category for c in index.claims if c.topic == topic.id and c.category}, key=len, reverse=True)
         return next((category for category in known if category in lowered), "")
     return ""
+
+
+def _numeric_values(text: str, kind: str) -> list[tuple[int, int, str]]:
+    """Every value of a numeric kind stated in `text`: (start, end, value as it would be typed)."""
+    found = []
+    for match in _VALUE.finditer(text):
+        written = re.sub(r"^([≤≥<>]=?)\s*", r"\1 ", match.group(0))
+        for stated in dict.fromkeys([_LEADING.sub("", written), written, _drop_last_word(written)]):
+            if stated and _parses(stated, kind) and (kind != "Number" or re.search(r"\d|\w+\s+sessions?", stated)):
+                found.append((match.start(), match.end(), stated.strip()))
+                break
+    return found
 
 
 def _parses(stated: str, kind: str) -> bool:
