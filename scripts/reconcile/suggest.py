@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .load import KnowledgeBase
 from .model import Claim, Topic
@@ -127,6 +128,11 @@ def read_value(passage: Passage, topic: Topic, index: TopicIndex | None = None, 
 
 def _numeric_values(text: str, kind: str) -> list[tuple[int, int, str]]:
     """Every value of a numeric kind stated in `text`: (start, end, value as it would be typed)."""
+    return list(_cached_values(text, kind))
+
+
+@lru_cache(maxsize=4096)
+def _cached_values(text: str, kind: str) -> tuple[tuple[int, int, str], ...]:
     found = []
     for match in _VALUE.finditer(text):
         written = re.sub(r"^([≤≥<>]=?)\s*", r"\1 ", match.group(0))
@@ -134,7 +140,7 @@ def _numeric_values(text: str, kind: str) -> list[tuple[int, int, str]]:
             if stated and _parses(stated, kind) and (kind != "Number" or re.search(r"\d|\w+\s+sessions?", stated)):
                 found.append((match.start(), match.end(), stated.strip()))
                 break
-    return found
+    return tuple(found)
 
 
 def _parses(stated: str, kind: str) -> bool:
