@@ -101,7 +101,7 @@ def test_two_renders_are_identical_whatever_the_hash_seed(tmp_path):
 
 def test_site_lists_every_page_kind(real_site):
     for name in ["index.html", "conflicts.html", "matrix.html", "reviews.html", "data.html", "editor-guide.html",
-                 "performance.html", "topics/index.html", "topics/nsaid-avoid-after.html", "sources/004.html",
+                 "performance.html", "proposals.html", "topics/index.html", "topics/nsaid-avoid-after.html", "sources/004.html",
                  "data/kb.ttl", "data/kb.jsonld", "data/claims.csv", "data/shacl-report.ttl", "search/search_index.js"]:
         assert (real_site / name).is_file(), name
 

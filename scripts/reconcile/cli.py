@@ -276,23 +276,42 @@ def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float
 @click.option("--kind", required=True, type=click.Choice(["Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text"]))
 @click.option("--safety", required=True, type=click.Choice(["High", "Medium", "Low"]))
 @click.option("--group", help="Topic group, such as aftercare.")
+@click.option("--passages", "show", type=int, default=10, show_default=True,
+              help="List this many passages of the sources that may belong to the new topic (0: none).")
 @wait_options
-def new_topic_command(kb_dir: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
-    """Add a topic to kb/topics.ttl."""
+def new_topic_command(kb_dir: Path, show: int, wait: bool, wait_timeout: float | None, **fields) -> None:
+    """Add a topic to kb/topics.ttl, then list passages of the sources that may belong to it."""
     try:
         with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
             topic_id = new_topic(kb, **fields)
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Added topic {topic_id}.")
+    if show > 0:
+        _print_passages(_open(kb_dir), topic_id, show)
 
 
 @main.command()
 @kb_option
-def topics(kb_dir: Path) -> None:
-    """List topics: id, value kind, safety level and label."""
-    for topic in _open(kb_dir).topics.values():
-        click.echo(f"{topic.id:32} {topic.kind:9} {topic.safety:7} {topic.label}")
+@click.option("--search", "words", help="Rank topics by how close their meaning is to these words.")
+@click.option("--limit", type=int, default=5, show_default=True, help="With --search: how many topics to show.")
+def topics(kb_dir: Path, words: str | None, limit: int) -> None:
+    """List topics: id, value kind, safety level and label (with --search, the closest ones in detail)."""
+    kb = _open(kb_dir)
+    if not words:
+        for topic in kb.topics.values():
+            click.echo(f"{topic.id:32} {topic.kind:9} {topic.safety:7} {topic.label}")
+        return
+    from .similarity import build_index, topic_summary
+
+    found = build_index(kb).search(words, limit)
+    if not found:
+        click.echo(f"No topic is close to '{words}'. Add one with `kb new-topic`.")
+    for topic_id, score in found:
+        summary = topic_summary(kb, topic_id)
+        click.echo(f"{topic_id} ({score:.2f}): {summary['label']}")
+        for name in ("definition", "group", "contexts", "example"):
+            click.echo(f"    {name + ':':12} {summary[name]}")
 
 
 @main.command()
@@ -389,6 +408,93 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
+
+
+@main.command("suggest")
+@kb_option
+@click.argument("source")
+@click.option("--out", type=click.Path(path_type=Path), help="Write the proposals to this draft file for `kb apply`.")
+@click.option("--interactive", "-i", is_flag=True, help="Walk through the proposals and add the accepted ones.")
+@click.option("--by", help="Your name, for claims added with -i [default: your login name].")
+def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bool, by: str | None) -> None:
+    """Propose the claims of a source: each passage stating a value, rule, yes/no or list, with likely topics.
+
+    Passages a claim already quotes are skipped. Without --out or -i the proposals are printed.
+    """
+    from .edit import suggest as did_you_mean
+    from .suggest import propose
+
+    kb = _open(kb_dir)
+    if source not in kb.sources:
+        raise UserError(did_you_mean(source, list(kb.sources), "source"))
+    proposals = propose(kb, source)
+    path = kb.sources_dir / kb.sources[source].file_name
+    if interactive:
+        from .walk import walk
+
+        walk(kb, proposals, by)
+    elif out is not None:
+        from .draft import write_draft
+        from .turtle import write_atomic
+
+        if out.exists():
+            raise UserError(f"{out}: the file exists; give another --out or remove it first.")
+        try:
+            write_atomic(out, write_draft(kb, source, proposals, out))
+        except KbError as error:
+            raise UserError(str(error)) from None
+        click.echo(f"Wrote {len(proposals)} proposal(s) for source {source} to {out}. "
+                   f"Set accept = true on those to add, then run `kb apply {out}`.")
+    else:
+        for proposal in proposals:
+            click.echo(f"{path}:{proposal.line}: {proposal.quote}")
+            for number, option in enumerate(proposal.options, start=1):
+                click.echo(f"    {number}. {option.topic} ({option.context}) value {option.value or '?'!r} "
+                           f"score {option.score:.2f}")
+        click.echo(f"{len(proposals)} proposal(s). Write them to a draft with --out FILE, or walk through them with -i.")
+
+
+@main.command("apply")
+@kb_option
+@click.argument("draft", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every accepted entry and say what would be added; write nothing.")
+@click.option("--by", help="Your name [default: your login name].")
+def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None) -> None:
+    """Add the accepted entries of a draft written by `kb suggest --out`.
+
+    Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
+    """
+    from .draft import apply_draft
+
+    kb = _open(kb_dir)
+    try:
+        outcomes, total = apply_draft(kb, draft, dry_run=dry_run, by=by)
+    except KbError as error:
+        raise UserError(str(error)) from None
+    for outcome in outcomes:
+        click.echo(outcome.message)
+    refused = [o for o in outcomes if o.claim_id is None]
+    skipped = total - len(outcomes)
+    if refused:
+        raise UserError(f"{len(refused)} of {len(outcomes)} accepted entries refused; nothing was added. "
+                        "Fix them and run again.")
+    if dry_run:
+        click.echo(f"Dry run: {len(outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written.")
+    else:
+        click.echo(f"Added {len(outcomes)} claim(s), {skipped} entries not accepted. Run `kb check` to see conflicts.")
+
+
+def _print_passages(kb: KnowledgeBase, topic_id: str, limit: int) -> None:
+    from .suggest import passages_for_topic
+
+    found = passages_for_topic(kb, topic_id, limit)
+    if not found:
+        click.echo("No passage of the sources seems to be about it yet.")
+        return
+    click.echo(f"Passages that may belong to it (add them with `kb add-claim --topic {topic_id} --source KEY --quote ...`):")
+    for key, passage, score in found:
+        path = kb.sources_dir / kb.sources[key].file_name
+        click.echo(f"{path}:{passage.line}: source {key} ({score:.2f}): {passage.text}")
 
 
 if __name__ == "__main__":
