@@ -25,7 +25,8 @@ def test_unreviewed_conflicts_fail_the_check(kb_dir):
     assert result.exit_code == 1
     assert f"{kb_dir / 'claims' / 'b.ttl'}:" in result.output
     assert "error [disjoint-intervals] b-nsaid-avoid-after:" in result.output
-    assert "6 failing with --fail-on new" in result.output
+    assert "5 failing with --fail-on new" in result.output
+    assert "0 partial overlaps" not in result.output and "1 compatible pair(s)" in result.output
 
 
 def test_fail_on_never_passes_and_reviews_make_the_gate_pass(kb_dir):

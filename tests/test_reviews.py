@@ -63,3 +63,33 @@ def test_a_review_needs_a_known_decision_and_a_note(kb_dir):
     with pytest.raises(KbError, match="--note"):
         record_review(load(kb_dir), conflict, "acknowledged", "rev", "  ")
     assert not (kb_dir / "reviews.ttl").exists()
+
+
+def test_the_baseline_marks_known_conflicts_without_deciding_anything(kb_dir):
+    from reconcile.gate import run_check
+    from reconcile.reviews import read_baseline, write_baseline
+
+    conflict = nsaid_conflict(load(kb_dir))
+    record_review(load(kb_dir), conflict, "acknowledged", "A. Reviewer", "Two clinics disagree.")
+    kb = load(kb_dir)
+    disagreements = [c for c in find_conflicts(kb, SHAPES) if c.is_disagreement]
+    assert write_baseline(kb, find_conflicts(kb, SHAPES)) == len(disagreements) - 1  # the reviewed one stays out
+    kb = load(kb_dir)
+    assert all(entry.by == "" and entry.note == "" for entry in read_baseline(kb))
+    statuses = {c.id: c.status for c in reviewed_conflicts(kb, find_conflicts(kb, SHAPES)) if c.is_disagreement}
+    assert statuses.pop(conflict.id) == "acknowledged"
+    assert set(statuses.values()) == {"baseline"}
+    assert not run_check(kb, SHAPES, "new").failing
+    assert {c.id for c in run_check(kb, SHAPES, "unreviewed").failing} == set(statuses)
+
+
+def test_a_conflict_the_baseline_does_not_know_fails_the_gate(kb_dir):
+    from reconcile.gate import run_check
+    from reconcile.reviews import write_baseline
+
+    write_baseline(load(kb_dir), find_conflicts(load(kb_dir), SHAPES))
+    added = add_claim(load(kb_dir), NewClaim("c", "nsaid-avoid-after", "Stop NSAIDs 3 days", "3 days",
+                                             context="after-treatment"), by="test")
+    failing = run_check(load(kb_dir), SHAPES, "new").failing
+    assert failing and all(c.status == "new" for c in failing)
+    assert all(added in {x.id for x in c.claims} for c in failing)

@@ -15,7 +15,7 @@ from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
 from .lock import wait_seconds, writing
 from .modality import MODALITIES
-from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
+from .reviews import BASELINE_FILE, DECISIONS, STATUSES, record_review, reviewed_conflicts, write_baseline
 
 
 class UserError(click.ClickException):
@@ -91,8 +91,8 @@ def _remote(endpoint: str, query_path: str, store_path: str):
               help="Keep conflict results per topic in .kb-cache/ beside the knowledge base and re-check only "
                    "topics whose claims changed (fast engine only).")
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
-              help="Which conflicts fail the check: new (not in kb/reviews.ttl, or with claims added since "
-                   "their review), unreviewed (new or stale), "
+              help="Which conflicts fail the check: new (in neither kb/reviews.ttl nor kb/baseline.ttl, or with "
+                   "claims added since), unreviewed (also stale reviews and the baseline: no person has decided), "
                    "any, or never.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
@@ -200,6 +200,24 @@ def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, b
     except KbError as error:
         raise UserError(str(error)) from None
     click.echo(f"Recorded review {review_id}: {decision}.")
+
+
+@main.command()
+@kb_option
+@shapes_option
+@wait_options
+def baseline(kb_dir: Path, shapes: Path | None, wait: bool, wait_timeout: float | None) -> None:
+    """Record every current conflict no review covers as known, in kb/baseline.ttl (not a review).
+
+    Like a linter's baseline: `kb check --fail-on new` then passes on them and fails only on new
+    conflicts; the site and the CLI show them as "baseline, not yet reviewed". Rewrites the file whole.
+    """
+    try:
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            count = write_baseline(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+    except KbError as error:
+        raise UserError(str(error)) from None
+    click.echo(f"Recorded {count} conflict(s) in {kb_dir / BASELINE_FILE} as known and not yet reviewed.")
 
 
 @main.command("add-claim")

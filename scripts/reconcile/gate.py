@@ -15,8 +15,8 @@ from .reviews import reviewed_conflicts
 # Which review statuses make the gate fail, per --fail-on choice.
 FAIL_ON = {
     "new": {"new", "new-claims"},
-    "unreviewed": {"new", "new-claims", "stale"},
-    "any": {"new", "new-claims", "stale", "acknowledged", "resolved", "not-a-conflict"},
+    "unreviewed": {"new", "new-claims", "stale", "baseline"},
+    "any": {"new", "new-claims", "stale", "baseline", "acknowledged", "resolved", "not-a-conflict"},
     "never": set(),
 }
 

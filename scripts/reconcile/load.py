@@ -22,7 +22,7 @@ from .store import LocalStore
 
 # The Turtle files of a knowledge base: these beside claims/*.ttl. Nothing else is data, so a
 # .ttl file dropped among the source texts (kb/sources/) is never loaded.
-KB_FILES = ("vocab.ttl", "contexts.ttl", "editors.ttl", "topics.ttl", "sources.ttl", "reviews.ttl")
+KB_FILES = ("vocab.ttl", "contexts.ttl", "editors.ttl", "topics.ttl", "sources.ttl", "reviews.ttl", "baseline.ttl")
 # Line ends as Turtle counts them; form feeds, U+2028 and the like inside a literal are not line ends.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 

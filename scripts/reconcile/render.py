@@ -28,7 +28,7 @@ from .findings import Finding
 from .load import KnowledgeBase
 from .model import Claim
 from .paths import overlaps
-from .reviews import STATUSES, read_reviews
+from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
@@ -159,6 +159,7 @@ def environment() -> Environment:
     env.filters["web_address"] = web_address
     env.filters["normalized"] = normalized
     env.filters["position"] = position
+    env.filters["status_label"] = STATUS_LABELS.get
     env.filters["location"] = lambda c: f"{c.location.path.name}:{c.location.line}" if c.location else ""
     env.globals["quotes_per_side"] = QUOTES_PER_SIDE  # read by the conflict_card macro
     return env
@@ -230,7 +231,8 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
     yield "matrix.md", env.get_template("matrix.md.j2").render(**common)
     yield "reviews.md", env.get_template("reviews.md.j2").render(
-        **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts})
+        **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts},
+        baseline_count=sum(c.status == "baseline" for c in conflicts))
     yield "data.md", env.get_template("data.md.j2").render(**common)
     yield "topics/index.md", env.get_template("topics.md.j2").render(**common, groups=_groups(kb))
     for topic in kb.topics.values():

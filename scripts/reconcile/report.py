@@ -9,6 +9,7 @@ from decimal import Decimal
 from .conflicts import Conflict
 from .gate import CheckResult
 from .model import Claim
+from .reviews import STATUS_LABELS
 from .values import normalized, position
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
@@ -98,7 +99,7 @@ def conflicts_csv(conflicts: list[Conflict]) -> str:
 def conflicts_text(conflicts: list[Conflict]) -> str:
     lines = []
     for conflict in conflicts:
-        lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}] ({conflict.status})")
+        lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}] ({STATUS_LABELS[conflict.status]})")
         lines.append(f"  {conflict.explanation}")
         lines += [f"  Source {key} has claims on both sides." for key in conflict.sources_on_both_sides]
         for letter, side in zip("AB", conflict.sides):
@@ -118,7 +119,7 @@ def conflicts_markdown(conflicts: list[Conflict]) -> str:
     lines = ["| Severity | Topic | Outcome | Status | Sources | Explanation |", "|---|---|---|---|---|---|"]
     for c in conflicts:
         sources = " vs ".join(", ".join(claim.source_file for claim in side) for side in c.sides)
-        lines.append(f"| {c.severity} | {c.topic} | {c.outcome} | {c.status} | {sources} | {_cell(c.explanation)} |")
+        lines.append(f"| {c.severity} | {c.topic} | {c.outcome} | {STATUS_LABELS[c.status]} | {sources} | {_cell(c.explanation)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -143,7 +144,7 @@ def check_text(result: CheckResult, fail_on: str) -> str:
 
 def _conflict_line(conflict: Conflict, claim: Claim) -> str:
     where = f"{claim.location}: " if claim.location else ""
-    return f"{where}error [{conflict.kind}] {claim.id}: {conflict.explanation} (conflict {conflict.id}, {conflict.status})"
+    return f"{where}error [{conflict.kind}] {claim.id}: {conflict.explanation} (conflict {conflict.id}, {STATUS_LABELS[conflict.status]})"
 
 
 def github_annotations(result: CheckResult) -> str:

@@ -1,10 +1,15 @@
-"""The register of reviewed conflicts (kb/reviews.ttl).
+"""The register of reviewed conflicts (kb/reviews.ttl) and the baseline of known ones (kb/baseline.ttl).
 
 A review names the conflict and fingerprints each of its claims. While exactly those
 claims hold its sides unchanged, the decision holds. When a claim joins a side (a
 source repeats a disputed value), the conflict has new claims: new guidance that
 needs a look, as a new conflict does. When a reviewed claim changes or leaves its
 side, the review is stale.
+
+The baseline is not a review: like a linter's baseline, it records the conflicts that were
+there when it was taken, so that the gate fails only on new ones, while the site and the
+CLI show them as "baseline, not yet reviewed". It names no person and records no decision.
+A person's review of a conflict always takes precedence over its baseline entry.
 """
 from __future__ import annotations
 
@@ -15,10 +20,15 @@ from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, fingerprint, local_name
-from .turtle import append_block, string
+from .turtle import append_block, header, string, write_atomic
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
-STATUSES = ("new", "new-claims", "stale", "acknowledged", "resolved", "not-a-conflict")
+STATUSES = ("new", "new-claims", "stale", "baseline", "acknowledged", "resolved", "not-a-conflict")
+STATUS_LABELS = {"new": "new", "new-claims": "new claims", "stale": "stale review", "baseline": "baseline, not yet reviewed",
+                 "acknowledged": "acknowledged", "resolved": "resolved", "not-a-conflict": "not a conflict"}
+BASELINE_FILE = "baseline.ttl"
+BASELINE_FILE_COMMENT = ("The baseline: conflicts known when `kb baseline` was last run, not reviewed by anyone.\n"
+                         "Written whole by `kb baseline`; do not edit by hand. Reviews by people are in reviews.ttl.")
 REVIEWS_FILE = "reviews.ttl"
 REVIEWS_FILE_COMMENT = ("Reviewed conflicts: one block per decision, newest last.\n"
                         "Written by `kb review`; a review goes stale when one of its claims changes.")
@@ -60,9 +70,27 @@ def read_reviews(kb: KnowledgeBase) -> list[Review]:
     return sorted(reviews, key=lambda r: (r.at, r.id))
 
 
-def apply_reviews(conflicts: list[Conflict], reviews: list[Review]) -> list[Conflict]:
-    """Each conflict with the status its latest review gives it: new, new-claims, stale, or the decision."""
-    latest = {review.conflict_id: review for review in reviews}  # sorted by time, so the last one wins
+_BASELINE = SPARQL_PREFIXES + """
+SELECT ?iri (SAMPLE(?c) AS ?conflict) (SAMPLE(?a) AS ?at) (GROUP_CONCAT(?f; separator=" ") AS ?fingerprints) WHERE {
+    ?iri a kb:BaselineEntry .
+    OPTIONAL { ?iri kb:conflictId ?c } OPTIONAL { ?iri prov:generatedAtTime ?a } OPTIONAL { ?iri kb:claimFingerprint ?f }
+} GROUP BY ?iri"""
+
+
+def read_baseline(kb: KnowledgeBase) -> list[Review]:
+    """The baseline's entries, as reviews whose decision is "baseline" and that no one made."""
+    return sorted((Review(id=local_name(row["iri"]), conflict_id=row.get("conflict", ""), decision="baseline", by="",
+                          at=row.get("at", ""), note="", fingerprints=frozenset(row.get("fingerprints", "").split()))
+                   for row in kb.store.rows(_BASELINE)), key=lambda r: r.id)
+
+
+def apply_reviews(conflicts: list[Conflict], reviews: list[Review], baseline: list[Review] = ()) -> list[Conflict]:
+    """Each conflict with the status its latest review (or else its baseline entry) gives it.
+
+    new, new-claims, stale, baseline, or the reviewer's decision.
+    """
+    latest = {entry.conflict_id: entry for entry in baseline}
+    latest.update({review.conflict_id: review for review in reviews})  # sorted by time, so the last one wins
     marked = []
     for conflict in conflicts:
         review = latest.get(conflict.id)
@@ -108,5 +136,26 @@ def record_review(kb: KnowledgeBase, conflict: Conflict, decision: str, by: str 
 
 
 def reviewed_conflicts(kb: KnowledgeBase, conflicts: list[Conflict]) -> list[Conflict]:
-    """`conflicts` with their review status from kb/reviews.ttl."""
-    return apply_reviews(conflicts, read_reviews(kb))
+    """`conflicts` with their review status from kb/reviews.ttl and kb/baseline.ttl."""
+    return apply_reviews(conflicts, read_reviews(kb), read_baseline(kb))
+
+
+def write_baseline(kb: KnowledgeBase, conflicts: list[Conflict], when: str | None = None) -> int:
+    """Replace kb/baseline.ttl with every disagreement no person's review covers; returns how many.
+
+    Conflicts whose review still holds (the decision stands) stay out: they need no baseline.
+    """
+    marked = apply_reviews(conflicts, read_reviews(kb))
+    known = sorted((c for c in marked if c.is_disagreement and c.status not in DECISIONS), key=lambda c: c.id)
+    when = when or now()
+    blocks = []
+    for conflict in known:
+        claims = sorted(conflict.claims, key=lambda c: c.id)
+        blocks.append("\n".join([
+            f"review:baseline-{conflict.id} a kb:BaselineEntry ;",
+            f"    kb:conflictId {string(conflict.id)} ;",
+            "    kb:claimFingerprint " + ", ".join(string(fingerprint(c)) for c in claims) + " ;",
+            f'    prov:generatedAtTime "{when}"^^xsd:dateTime .',
+        ]))
+    write_atomic(kb.root / BASELINE_FILE, header(BASELINE_FILE_COMMENT) + "".join("\n" + b + "\n" for b in blocks))
+    return len(known)
