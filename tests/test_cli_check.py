@@ -79,7 +79,7 @@ def test_structural_errors_exit_1_and_unreadable_input_exits_2(kb_dir):
 def test_json_and_sarif_reports(kb_dir):
     result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--format", "json")
     report = json.loads(result.output)
-    assert report["exit_code"] == 1 and len(report["failing"]) == 6
+    assert report["exit_code"] == 1 and len(report["failing"]) == 5  # 4–6 sessions inside 3–6 is compatible
     sarif = json.loads(run("check", "--kb", kb_dir, "--shapes", SHAPES, "--format", "sarif").output)
     assert sarif["version"] == "2.1.0"
     first = sarif["runs"][0]["results"][0]

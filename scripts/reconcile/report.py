@@ -99,7 +99,8 @@ def conflicts_csv(conflicts: list[Conflict]) -> str:
 def conflicts_text(conflicts: list[Conflict]) -> str:
     lines = []
     for conflict in conflicts:
-        lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}] ({STATUS_LABELS[conflict.status]})")
+        status = f" ({STATUS_LABELS[conflict.status]})" if conflict.is_disagreement else ""
+        lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}]{status}")
         lines.append(f"  {conflict.explanation}")
         lines += [f"  Source {key} has claims on both sides." for key in conflict.sources_on_both_sides]
         for letter, side in zip("AB", conflict.sides):
