@@ -10,23 +10,42 @@ import click
 from . import report
 from .conflicts import ENGINES, SEVERITY_RANK, find_conflicts
 from .edit import NewClaim, add_claim, add_source, new_topic
-from .errors import KbError
+from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
-from .load import KnowledgeBase, load
+from .load import load
 from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
 
 
-class UserError(click.ClickException):
-    """Bad input: printed as one plain message, exit code 2."""
+class CliError(click.ClickException):
+    """A library exception as click prints it: one plain message on stderr, and the exit code it carries."""
 
-    exit_code = 2
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
-def _open(kb_dir: Path) -> KnowledgeBase:
-    try:
-        return load(kb_dir)
-    except KbError as error:
-        raise UserError(str(error)) from None
+class KbGroup(click.Group):
+    """The one place where exceptions become messages and exit codes, for every command.
+
+    A `KbError` keeps its own exit code (2 bad input or usage, 1 findings that need a person);
+    an `OSError` that names a file (a folder that cannot be written, a full disk) becomes a
+    plain message with exit code 2. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KbError as error:
+            raise CliError(str(error), error.exit_code) from None
+        except OSError as error:
+            if error.filename is None:
+                raise
+            raise CliError(_os_message(error), EXIT_USAGE) from None
+
+
+def _os_message(error: OSError) -> str:
+    where = f"{error.filename} -> {error.filename2}" if error.filename2 is not None else str(error.filename)
+    return f"{where}: {error.strerror or error}."
 
 
 def _shapes(kb_dir: Path, shapes: Path | None) -> Path:
@@ -41,7 +60,7 @@ shapes_option = click.option("--shapes", type=click.Path(path_type=Path), defaul
                              help="Folder of SHACL shapes [default: shapes/ beside the knowledge base].")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reconcile-kb")
 def main() -> None:
     """Reconcile KB: compare what health-guidance sources claim.
@@ -94,18 +113,15 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     a summary to $GITHUB_STEP_SUMMARY. With --endpoint it checks the knowledge base held
     in a SPARQL store (see `kb publish`) instead of the files.
     """
-    try:
-        if endpoint:
-            from .endpoint import remote_kb
+    if endpoint:
+        from .endpoint import remote_kb
 
-            kb = remote_kb(_remote(endpoint, query_path, store_path))
-            shapes_dir = shapes if shapes is not None else Path("shapes")
-        else:
-            kb, shapes_dir = _open(kb_dir), _shapes(kb_dir, shapes)
-        cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
-        result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
-    except KbError as error:
-        raise UserError(str(error)) from None
+        kb = remote_kb(_remote(endpoint, query_path, store_path))
+        shapes_dir = shapes if shapes is not None else Path("shapes")
+    else:
+        kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
+    cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
+    result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
     if fmt == "json":
@@ -130,7 +146,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    selected = [c for c in _open(kb_dir).claims
+    selected = [c for c in load(kb_dir).claims
                 if (source is None or c.source == source) and (topic is None or c.topic == topic)]
     click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
 
@@ -148,13 +164,10 @@ def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> Non
 def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity: str | None, topic: str | None,
               status: str | None, agreements: bool) -> None:
     """List contradictions and partial overlaps between claims (and agreements with --agreements)."""
-    kb = _open(kb_dir)
-    try:
-        found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes), engine))
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes), engine))
     if topic is not None and topic not in kb.topics:
-        raise UserError(f"--topic: unknown topic '{topic}'; list them with `kb topics`.")
+        raise KbError(f"--topic: unknown topic '{topic}'; list them with `kb topics`.")
     selected = [c for c in found
                 if (agreements or c.is_disagreement)
                 and (severity is None or SEVERITY_RANK[c.severity] <= SEVERITY_RANK[severity])
@@ -176,14 +189,11 @@ def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity
 @click.option("--note", required=True, help="Why; shown to readers on the site.")
 def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str) -> None:
     """Record a decision on a conflict in kb/reviews.ttl."""
-    kb = _open(kb_dir)
-    try:
-        found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
-        if conflict_id not in found:
-            raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
-        review_id = record_review(kb, found[conflict_id], decision, by, note)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
+    if conflict_id not in found:
+        raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
+    review_id = record_review(kb, found[conflict_id], decision, by, note)
     click.echo(f"Recorded review {review_id}: {decision}.")
 
 
@@ -201,26 +211,20 @@ def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, b
 @click.option("--interactive", "-i", is_flag=True, help="Ask for each field, showing the quote in context.")
 def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, **fields) -> None:
     """Add a claim: anchor the quote, normalize the value, append it, and show what it agrees or conflicts with."""
-    kb = _open(kb_dir)
+    kb = load(kb_dir)
     if interactive:
         from .interactive import ask_claim
 
         fields = ask_claim(kb, fields)
     missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
     if missing:
-        raise UserError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
-    try:
-        claim_id = add_claim(kb, NewClaim(**fields), by=by)
-    except KbError as error:
-        raise UserError(str(error)) from None
-    kb = _open(kb_dir)
+        raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
+    claim_id = add_claim(kb, NewClaim(**fields), by=by)
+    kb = load(kb_dir)
     claim = kb.claim(claim_id)
     click.echo(f"Added claim {claim_id} at {claim.location}.")
-    try:
-        related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
-                   if claim_id in {x.id for x in c.claims}]
-    except KbError as error:
-        raise UserError(str(error)) from None
+    related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+               if claim_id in {x.id for x in c.claims}]
     if not related:
         click.echo("It agrees or conflicts with no other claim yet.")
     for conflict in related:
@@ -239,11 +243,8 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
 @click.option("--by", help="Your name [default: your login name].")
 def add_source_command(kb_dir: Path, file: Path, **fields) -> None:
     """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
-    kb = _open(kb_dir)
-    try:
-        key = add_source(kb, file, **fields)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    key = add_source(kb, file, **fields)
     click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
 
 
@@ -257,11 +258,8 @@ def add_source_command(kb_dir: Path, file: Path, **fields) -> None:
 @click.option("--group", help="Topic group, such as aftercare.")
 def new_topic_command(kb_dir: Path, **fields) -> None:
     """Add a topic to kb/topics.ttl."""
-    kb = _open(kb_dir)
-    try:
-        topic_id = new_topic(kb, **fields)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    topic_id = new_topic(kb, **fields)
     click.echo(f"Added topic {topic_id}.")
 
 
@@ -269,7 +267,7 @@ def new_topic_command(kb_dir: Path, **fields) -> None:
 @kb_option
 def topics(kb_dir: Path) -> None:
     """List topics: id, value kind, safety level and label."""
-    for topic in _open(kb_dir).topics.values():
+    for topic in load(kb_dir).topics.values():
         click.echo(f"{topic.id:32} {topic.kind:9} {topic.safety:7} {topic.label}")
 
 
@@ -277,7 +275,7 @@ def topics(kb_dir: Path) -> None:
 @kb_option
 def sources(kb_dir: Path) -> None:
     """List sources: key, file and title."""
-    for source in _open(kb_dir).sources.values():
+    for source in load(kb_dir).sources.values():
         click.echo(f"{source.id:10} {source.file_name:30} {source.title}")
 
 
@@ -285,7 +283,7 @@ def sources(kb_dir: Path) -> None:
 @kb_option
 def contexts(kb_dir: Path) -> None:
     """List contexts a claim can apply to."""
-    for context_id, label in _open(kb_dir).contexts.items():
+    for context_id, label in load(kb_dir).contexts.items():
         click.echo(f"{context_id:20} {label}")
 
 
@@ -304,15 +302,12 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
 
     from .render import render as render_pages
 
-    kb = _open(kb_dir)
+    kb = load(kb_dir)
     report_graph = Graph()
-    try:
-        result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
     if result.exit_code:
         click.echo(report.check_text(result, "never"), nl=False, err=True)
-        raise click.ClickException("The knowledge base has structural errors; fix them before rendering.")
+        raise FindingsError("The knowledge base has structural errors; fix them before rendering.")
     written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
     click.echo(f"Wrote {len(written)} files under {out}/.")
 
@@ -330,14 +325,14 @@ def serve(port: int) -> None:
 @kb_option
 @click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
 def reanchor_command(kb_dir: Path, sources: tuple[str, ...]) -> None:
-    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person."""
+    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person.
+
+    Exits 1 when it marked any: `kb check` then lists them.
+    """
     from .reanchor import reanchor
 
-    kb = _open(kb_dir)
-    try:
-        moves = reanchor(kb, list(sources) or None)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    moves = reanchor(kb, list(sources) or None)
     if not moves:
         click.echo("No source has changed; nothing to do.")
     for move in moves:
@@ -345,8 +340,7 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...]) -> None:
         click.echo(f"{move.status:9} {move.claim.id}{where}")
     marked = [m for m in moves if m.status in ("changed", "vanished")]
     if marked:
-        click.echo(f"{len(marked)} claim(s) need a person: see `kb check`.")
-        sys.exit(1)
+        raise FindingsError(f"{len(marked)} claim(s) need a person: see `kb check`.")
 
 
 @main.command()
@@ -357,11 +351,8 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
     from .endpoint import publish as publish_files
 
     if not endpoint:
-        raise UserError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    try:
-        count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
-    except KbError as error:
-        raise UserError(str(error)) from None
+        raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
+    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
 
 
