@@ -11,8 +11,7 @@ from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase
 from .model import SOURCE, local_name
 from .quotes import verify
-from .engine import compile_shapes, run_compiled
-from .shacl import add_to_report, load_shapes, run_shapes
+from .shacl import load_shapes, run
 
 STRUCTURE_SHAPES = "structure.ttl"
 
@@ -23,13 +22,7 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
 
     The fast engine runs every shape as SPARQL on the store; pySHACL is the reference.
     """
-    shapes = load_shapes(shapes_dir / STRUCTURE_SHAPES)
-    if engine == "pyshacl":
-        results = run_shapes(kb.graph, shapes, keep_report)
-    else:
-        results = run_compiled(kb.store, compile_shapes(shapes))
-        if keep_report is not None:
-            add_to_report(keep_report, results)
+    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, keep_report=keep_report)
     findings = []
     for result in results:
         findings.append(Finding(

@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from . import report
-from .conflicts import ENGINES, SEVERITY_RANK, find_conflicts
+from .conflicts import SEVERITY_RANK, find_conflicts
 from .edit import NewClaim, add_claim, add_source, new_topic
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import load
 from .reviews import DECISIONS, STATUSES, record_review, reviewed_conflicts
+from .shacl import ENGINES
 
 
 class CliError(click.ClickException):
