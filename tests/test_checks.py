@@ -1,8 +1,9 @@
 import pytest
 
-from conftest import SHAPES
 from reconcile.checks import check
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 def edit(path, old, new, count=1):
@@ -107,8 +108,9 @@ def test_the_fast_engine_writes_the_report_pyshacl_writes(tmp_path):
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from conftest import FIXTURES, build_fixture_kb
     from reconcile.checks import check_structure
+
+    from conftest import FIXTURES, build_fixture_kb
 
     kb_dir = build_fixture_kb(tmp_path / "kb")
     shutil.copy(FIXTURES / "broken" / "mistakes.ttl", kb_dir / "claims" / "mistakes.ttl")

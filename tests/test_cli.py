@@ -4,9 +4,10 @@ import inspect
 
 from click.testing import CliRunner
 
-from conftest import SHAPES, tree_digest
 from reconcile import cli
 from reconcile.cli import main
+
+from conftest import SHAPES, tree_digest
 
 
 def run(*args, input=None, env=None):

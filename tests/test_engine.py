@@ -1,9 +1,10 @@
 """The fast executor returns exactly what pySHACL returns, on every fixture and on the real knowledge base."""
 import pytest
 
-from conftest import ROOT, SHAPES, build_fixture_kb
 from reconcile.conflicts import conflict_results
 from reconcile.load import load
+
+from conftest import ROOT, SHAPES, build_fixture_kb
 
 
 def rows(results):
@@ -26,8 +27,9 @@ def test_fast_engine_matches_pyshacl_after_edits(kb_dir):
 
 
 def test_structural_checks_agree_between_engines(kb_dir):
-    from conftest import SHAPES
     from reconcile.checks import check_structure
+
+    from conftest import SHAPES
 
     path = kb_dir / "claims" / "a.ttl"
     text = path.read_text().replace("kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 21.0")

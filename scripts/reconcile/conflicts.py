@@ -11,9 +11,9 @@ from pathlib import Path
 
 from rdflib.namespace import SH
 
+from .cache import cached_conflict_results
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
-from .cache import cached_conflict_results
 from .shacl import Result, load_shapes, run
 
 CONFLICT_SHAPES = "conflicts.ttl"

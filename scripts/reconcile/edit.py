@@ -18,7 +18,7 @@ from .errors import KbError
 from .load import KnowledgeBase, read_text
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import append_block, string
-from .values import ValueParseError, Value, format_decimal, parse_value
+from .values import Value, ValueParseError, format_decimal, parse_value
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."

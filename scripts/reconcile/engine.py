@@ -17,8 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from .errors import KbError
 from .core import TYPE_OF, Names, constraint_patterns
+from .errors import KbError
 from .model import KB, local_name
 from .shacl import Result
 

@@ -159,7 +159,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
     """The source text, HTML-escaped, with each quoted passage marked and linked to its topic page."""
     cuts = sorted({0, len(text)} | {c.start for c in claims} | {c.end for c in claims if c.end <= len(text)})
     pieces = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         pieces += [f'<span id="{escape(c.id)}"></span>' for c in claims if c.start == start]
         covering = [c for c in claims if c.start <= start and end <= c.end]
         segment = escape(text[start:end])
