@@ -5,9 +5,9 @@ import pytest
 from rdflib import Graph
 
 from reconcile.checks import check_structure
-from reconcile.engine import compile_shapes
 from reconcile.errors import KbError
 from reconcile.load import load
+from reconcile.shacl.engine import compile_shapes
 
 from conftest import FIXTURES, SHAPES, build_fixture_kb
 

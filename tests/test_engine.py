@@ -44,9 +44,8 @@ def test_structural_checks_agree_between_engines(kb_dir):
 
 @pytest.mark.parametrize("limit", [0, 10_000])
 def test_focus_nodes_give_the_same_results_written_in_or_filtered(kb, monkeypatch, limit):
-    from reconcile import engine
     from reconcile.model import position_iri
-    from reconcile.shacl import load_shapes
+    from reconcile.shacl import engine, load_shapes
 
     compiled = engine.compile_shapes(load_shapes(SHAPES / "conflicts.ttl"))
     focus = list({position_iri(c) for c in kb.claims if c.topic == "nsaid-avoid-after"})
@@ -85,8 +84,8 @@ def test_a_lowercase_where_gives_the_same_results_on_both_engines(kb_dir, tmp_pa
 def test_a_query_the_fast_engine_cannot_read_is_refused_naming_its_shape():
     from rdflib import Graph
 
-    from reconcile.engine import compile_shapes
     from reconcile.errors import KbError
+    from reconcile.shacl.engine import compile_shapes
 
     shapes = Graph().parse(data='''
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
@@ -100,7 +99,7 @@ def test_a_query_the_fast_engine_cannot_read_is_refused_naming_its_shape():
 def test_solution_modifiers_after_the_where_pattern_are_kept(modifiers):
     from rdflib import Graph
 
-    from reconcile.engine import compile_shapes
+    from reconcile.shacl.engine import compile_shapes
 
     shapes = Graph().parse(data=f'''
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .engine import compile_shapes, run_compiled
 from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
+from .shacl.engine import compile_shapes, run_compiled
 from .turtle import write_atomic
 
 CACHE_VERSION = 3

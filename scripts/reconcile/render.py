@@ -28,6 +28,7 @@ from .findings import Finding
 from .load import KnowledgeBase
 from .model import Claim
 from .reviews import STATUSES, read_reviews
+from .shacl.report import report_turtle
 from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
@@ -273,4 +274,4 @@ def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph
     yield "data/claims.json", report.claims_json(kb.claims)
     yield "data/conflicts.json", report.conflicts_json(conflicts)
     yield "data/conflicts.csv", report.conflicts_csv(conflicts)
-    yield "data/shacl-report.ttl", export.turtle(export.stable_triples(export.graph_triples(report_graph)))
+    yield "data/shacl-report.ttl", report_turtle(report_graph)

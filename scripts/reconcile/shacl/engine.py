@@ -5,7 +5,7 @@ each (shape, constraint) pair once over the whole data: the shape's targets beco
 subquery that binds ?this, joined with the constraint's SELECT, as SHACL engines do
 for batch validation. SPARQL rules (SHACL Advanced Features) run the same way, before
 the constraints, and add what they construct to the store. It reads the same shapes
-and returns the same `Result` rows as `shacl.run_shapes`, which stays the reference.
+and returns the same `Result` rows as `reference.run_shapes`, which stays the reference.
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from ..errors import KbError
+from ..model import KB, local_name
 from .core import TYPE_OF, Names, constraint_patterns
-from .errors import KbError
-from .model import KB, local_name
-from .shacl import Result
+from .results import Result
 
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")

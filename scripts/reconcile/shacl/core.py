@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .errors import KbError
+from ..errors import KbError
 
 # Parameters this compiler understands; any other sh: predicate on a shape is refused.
 COMPONENTS = {
