@@ -22,7 +22,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class; each error has its own
 
 
 class KbGroup(click.Group):
@@ -223,7 +223,7 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
     claim_id = add_claim(kb, NewClaim(**fields), by=by)
     kb = load(kb_dir)
     claim = kb.claim(claim_id)
-    click.echo(f"Added claim {claim_id} at {claim.location}.")
+    click.echo(f"Added claim {claim_id} at {claim.location if claim else kb.claims_file(fields['source'])}.")
     related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
                if claim_id in {x.id for x in c.claims}]
     if not related:

@@ -132,7 +132,7 @@ def _qualified(shapes, shape, qualified, values, names) -> list[tuple[URIRef, st
     def conforming(v: str) -> str:
         return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names)} }}"
 
-    found = []
+    found: list[tuple[URIRef, str, str | None]] = []
     minimum = shapes.value(shape, SH.qualifiedMinCount)
     if minimum is not None and int(minimum) > 0:
         found.append((SH.qualifiedMinCount,

@@ -22,7 +22,7 @@ def run_shapes(data: Graph, shapes: Graph, keep_report: Graph | None = None,
     """
     _conforms, report, _text = validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, abort_on_first=False,
-        focus_nodes=focus,
+        focus_nodes=list(focus) if focus is not None else None,
     )
     if keep_report is not None:
         keep_report += report
