@@ -23,8 +23,10 @@ site: $(INSTALLED)
 check: $(INSTALLED)
 	$(BIN)/kb check
 
-## test: the full test suite, real-browser tests included
+## test: lint (ruff), types (mypy), then the full test suite, real-browser tests included
 test: $(INSTALLED) browser-tools
+	$(BIN)/ruff check scripts tests
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 browser-tools:

@@ -1,9 +1,10 @@
 """Incremental checks give exactly the results of a full check, and only re-check changed topics."""
 import json
 
-from conftest import SHAPES
 from reconcile.conflicts import conflict_results
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 def rows(results):

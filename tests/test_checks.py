@@ -1,8 +1,9 @@
 import pytest
 
-from conftest import SHAPES
 from reconcile.checks import check
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 def edit(path, old, new, count=1):
@@ -131,3 +132,58 @@ def test_a_topic_synonym_counts_as_its_word(kb):
     topic = Topic("patchy-loss", "Patchy hair loss", "", "YesNo", "EqualityComparison", "medium", None, None)
     assert not shares_a_word(claim, topic)
     assert shares_a_word(claim, topic, ["alopecia areata"])
+
+
+def report_rows(report):
+    """Each result of a SHACL report graph as its sorted (predicate, object) pairs, blank nodes by their description.
+
+    Values that are blank nodes of the data stand for themselves only as "a data blank node", since stores
+    name them differently; sh:detail (pySHACL's nested results for sh:node) is left out.
+    """
+    from rdflib import BNode
+    from rdflib.collection import Collection
+    from rdflib.namespace import RDF, SH
+
+    def term(node):
+        if not isinstance(node, BNode):
+            return str(node)
+        if (node, RDF.first, None) in report:
+            return tuple(term(item) for item in Collection(report, node))
+        return tuple(sorted((str(p), term(o)) for p, o in report.predicate_objects(node)))
+
+    def pair(predicate, node):
+        if predicate == SH.value and isinstance(node, BNode):
+            return str(predicate), "a data blank node"
+        return str(predicate), term(node)
+
+    return sorted(tuple(sorted(pair(p, o) for p, o in report.predicate_objects(result) if p != SH.detail))
+                  for result in report.objects(None, SH.result))
+
+
+def test_the_fast_engine_writes_the_report_pyshacl_writes(tmp_path):
+    import shutil
+
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    from reconcile.checks import check_structure
+
+    from conftest import FIXTURES, build_fixture_kb
+
+    kb_dir = build_fixture_kb(tmp_path / "kb")
+    shutil.copy(FIXTURES / "broken" / "mistakes.ttl", kb_dir / "claims" / "mistakes.ttl")
+    edit(kb_dir / "claims" / "a.ttl", "kb:min 21.0 ; kb:max 21.0", "kb:min 30.0 ; kb:max 21.0")
+    kb = load(kb_dir)
+    reports = {}
+    for engine in ("fast", "pyshacl"):
+        reports[engine] = Graph()
+        check_structure(kb, SHAPES, reports[engine], engine)
+    fast = reports["fast"]
+    assert report_rows(fast) == report_rows(reports["pyshacl"])
+    results = list(fast.objects(None, SH.result))
+    for field in (SH.sourceShape, SH.sourceConstraintComponent, SH.resultPath, SH.sourceConstraint, SH.value):
+        assert any(fast.value(r, field) is not None for r in results), field
+    assert all(fast.value(r, SH.sourceShape) is not None and fast.value(r, SH.sourceConstraintComponent) is not None
+               for r in results)
+    components = {fast.value(r, SH.sourceConstraintComponent) for r in results}
+    assert {SH.MinCountConstraintComponent, SH.SPARQLConstraintComponent} <= components

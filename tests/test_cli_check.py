@@ -2,8 +2,9 @@ import json
 
 from click.testing import CliRunner
 
-from conftest import SHAPES, tree_digest
 from reconcile.cli import main
+
+from conftest import SHAPES, tree_digest
 
 
 def run(*args, env=None):

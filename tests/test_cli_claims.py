@@ -34,6 +34,9 @@ def test_claims_csv_and_filters(kb_dir):
 
 def test_listing_commands(kb_dir):
     runner = CliRunner()
-    assert "nsaid-avoid-after" in runner.invoke(main, ["topics", "--kb", str(kb_dir)]).output
-    assert "Clinic B FAQ" in runner.invoke(main, ["sources", "--kb", str(kb_dir)]).output
-    assert "after-treatment" in runner.invoke(main, ["contexts", "--kb", str(kb_dir)]).output
+    for command, expected in (("topics", "nsaid-avoid-after"), ("sources", "Clinic B FAQ"), ("contexts", "after-treatment")):
+        result = runner.invoke(main, [command, "--kb", str(kb_dir)])
+        assert result.exit_code == 0, result.output
+        assert expected in result.output
+    missing = runner.invoke(main, ["topics", "--kb", str(kb_dir / "nowhere")])
+    assert missing.exit_code == 2 and "no such folder" in missing.output

@@ -1,9 +1,10 @@
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHAPES, tree_digest
 from reconcile.cli import main
 from reconcile.load import load
+
+from conftest import SHAPES, tree_digest
 
 
 def run(*args, input=None):

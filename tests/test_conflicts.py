@@ -1,7 +1,8 @@
-from conftest import SHAPES
 from reconcile.conflicts import conflict_id, find_conflicts
 from reconcile.edit import NewClaim, add_claim
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 def by_sides(conflicts):

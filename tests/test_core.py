@@ -4,11 +4,12 @@ import shutil
 import pytest
 from rdflib import Graph
 
-from conftest import FIXTURES, SHAPES, build_fixture_kb
 from reconcile.checks import check_structure
-from reconcile.engine import compile_shapes
 from reconcile.errors import KbError
 from reconcile.load import load
+from reconcile.shacl.engine import compile_shapes
+
+from conftest import FIXTURES, SHAPES, build_fixture_kb
 
 
 def test_every_core_mistake_is_found_as_pyshacl_finds_it(tmp_path):

@@ -3,8 +3,9 @@ import re
 
 from click.testing import CliRunner
 
-from conftest import ROOT
 from reconcile.cli import main
+
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

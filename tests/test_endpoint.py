@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHAPES
 from reconcile.cli import main
 from reconcile.endpoint import RemoteStore, publish, remote_kb
 from reconcile.errors import KbError
 from reconcile.gate import run_check
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 @pytest.fixture

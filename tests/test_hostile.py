@@ -13,13 +13,14 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from conftest import SHAPES, build_site, tree_digest
 from reconcile.cli import main
 from reconcile.conflicts import find_conflicts
 from reconcile.gate import run_check
 from reconcile.load import load
 from reconcile.lock import writing
 from reconcile.reviews import record_review
+
+from conftest import SHAPES, build_site, tree_digest
 
 KB = str(Path(sys.executable).parent / "kb")
 XSS = "</title><img src=x onerror=alert(1)>"
@@ -118,7 +119,7 @@ def test_line_separators_are_escaped_and_never_shift_lines(kb_dir, tmp_path):
     ok(run("add-source", "--kb", kb_dir, page, "--title", f"Sep{SEPARATORS}", "--by", "ed"))
     quotes = [f"First{SEPARATORS} results show after 2 months.", "Second: results show after 5 months.",
               "Third: results show after 9 months."]
-    for quote, value in zip(quotes, ("2 months", "5 months", "9 months")):
+    for quote, value in zip(quotes, ("2 months", "5 months", "9 months"), strict=False):
         ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "sep", "--topic",
                "first-results-time", "--quote", quote, "--value", value, "--note", odd))
     claims_file = kb_dir / "claims" / "sep.ttl"
@@ -146,7 +147,7 @@ def test_line_separators_are_escaped_and_never_shift_lines(kb_dir, tmp_path):
     assert "unchanged sep-first-results-time now" in result.output
     assert "unchanged sep-first-results-time-2 now" in result.output
     after = claims_file.read_text(encoding="utf-8").split("\n")
-    changed = [i + 1 for i, (old, new) in enumerate(zip(before, after)) if old != new]
+    changed = [i + 1 for i, (old, new) in enumerate(zip(before, after, strict=False)) if old != new]
     assert len(before) == len(after) and changed and all(n > starts["sep-first-results-time-3"] for n in changed)
     kb = load(kb_dir)
     moved = kb.claim("sep-first-results-time-3")
@@ -274,7 +275,7 @@ def test_options_that_are_not_utf8_are_refused_by_name(kb_dir, tmp_path):
          "Most patients\udcff", "--value", "3"],
         ["review", "x", "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "N\udcff"],
     ]
-    for args, option in zip(cases, ["--publisher", "--label", "--quote", "--note"]):
+    for args, option in zip(cases, ["--publisher", "--label", "--quote", "--note"], strict=False):
         result = run(*args)
         assert result.exit_code == 2 and f"{option}: the value is not valid UTF-8 text" in result.output, result.output
     assert tree_digest(kb_dir) == before

@@ -2,9 +2,10 @@ import shutil
 
 import pytest
 
-from conftest import FIXTURES, build_fixture_kb
 from reconcile.errors import KbError
 from reconcile.load import load
+
+from conftest import FIXTURES, build_fixture_kb
 
 
 def test_loads_topics_sources_and_claims(kb):

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import SHAPES, tree_digest
 from reconcile.cli import main
 from reconcile.conflicts import find_conflicts
 from reconcile.edit import add_source
@@ -20,6 +19,8 @@ from reconcile.gate import run_check
 from reconcile.load import load
 from reconcile.lock import LOCK_FILE, kb_lock, writing
 from reconcile.reviews import read_reviews
+
+from conftest import SHAPES, tree_digest
 
 KB = str(Path(sys.executable).parent / "kb")
 SENTENCES = 50

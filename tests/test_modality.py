@@ -2,11 +2,12 @@
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHAPES
 from reconcile.checks import check
 from reconcile.cli import main
 from reconcile.load import load
 from reconcile.modality import MODALITIES, from_option, propose
+
+from conftest import SHAPES
 
 
 @pytest.mark.parametrize("quote, expected", [

@@ -1,9 +1,10 @@
 from click.testing import CliRunner
 
-from conftest import SHAPES
 from reconcile.checks import check
 from reconcile.cli import main
 from reconcile.load import load
+
+from conftest import SHAPES
 
 
 def change_source(kb_dir, old, new):

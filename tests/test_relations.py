@@ -5,11 +5,12 @@ given values (through `add_claim`, as an editor would) and asks how the two rela
 """
 import pytest
 
-from conftest import SHAPES
 from reconcile.conflicts import conflict_results, find_conflicts
 from reconcile.edit import NewClaim, add_claim, add_source
 from reconcile.load import load
 from test_engine import rows
+
+from conftest import SHAPES
 
 CASES = [
     # (first value, second value, topic, outcome, finding code)

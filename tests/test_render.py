@@ -7,9 +7,10 @@ import os
 import pytest
 from rdflib import Graph
 
-from conftest import FIXTURES, SHAPES
 from reconcile.gate import run_check
 from reconcile.render import highlighted_text, md, render
+
+from conftest import FIXTURES, SHAPES
 
 GOLDEN = FIXTURES / "golden"
 PAGES = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics/index.md",
@@ -18,8 +19,9 @@ PAGES = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topi
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from conftest import build_fixture_kb
     from reconcile.load import load
+
+    from conftest import build_fixture_kb
 
     base = tmp_path_factory.mktemp("render")
     kb = load(build_fixture_kb(base / "kb"))
@@ -70,9 +72,10 @@ def test_highlighting_marks_each_quote_and_links_its_topic():
 
 def render_with_limit(tmp_path, monkeypatch, limit: str, value: int, page: str):
     """The test knowledge base, its check result, and one rendered page with a render limit set to `value`."""
-    from conftest import build_fixture_kb
     from reconcile import render as rendering
     from reconcile.load import load
+
+    from conftest import build_fixture_kb
 
     kb = load(build_fixture_kb(tmp_path / "kb"))
     result = run_check(kb, SHAPES, "never")
@@ -119,9 +122,10 @@ def test_conflict_cards_quote_a_few_claims_per_side_and_list_the_rest(tmp_path, 
 
 
 def test_a_failed_render_leaves_the_earlier_output_as_it_was(tmp_path, monkeypatch):
-    from conftest import build_fixture_kb, tree_digest
     from reconcile import export
     from reconcile.load import load
+
+    from conftest import build_fixture_kb, tree_digest
 
     kb = load(build_fixture_kb(tmp_path / "kb"))
     result = run_check(kb, SHAPES, "never")
@@ -142,8 +146,9 @@ def test_a_failed_render_leaves_the_earlier_output_as_it_was(tmp_path, monkeypat
 def test_a_claims_modality_shows_as_its_label_and_in_the_downloads(tmp_path):
     import json
 
-    from conftest import build_fixture_kb
     from reconcile.load import load
+
+    from conftest import build_fixture_kb
 
     kb_dir = build_fixture_kb(tmp_path / "kb")
     path = kb_dir / "claims" / "a.ttl"
@@ -156,3 +161,57 @@ def test_a_claims_modality_shows_as_its_label_and_in_the_downloads(tmp_path):
     assert "<td>3 weeks</td><td>must not</td>" in page
     claims = json.loads((tmp_path / "docs" / "data" / "claims.json").read_text())
     assert {c["id"]: c["modality"] for c in claims}["a-nsaid-avoid-after"] == "MustNot"
+
+
+def test_conflicts_text_matches_golden(kb_dir):
+    """The default `kb conflicts` output is report.conflicts_text of the disagreements, kept in a golden file."""
+    from click.testing import CliRunner
+
+    from reconcile.cli import main
+    from reconcile.load import load
+    from reconcile.report import conflicts_text
+
+    result = run_check(load(kb_dir), SHAPES, "never")
+    actual = conflicts_text([c for c in result.conflicts if c.is_disagreement])
+    listed = CliRunner().invoke(main, ["conflicts", "--kb", str(kb_dir), "--shapes", str(SHAPES)], catch_exceptions=False)
+    assert listed.exit_code == 0 and listed.output == actual
+    actual = actual.replace(str(kb_dir), "kb")  # claim locations, independent of the temporary folder
+    golden = GOLDEN / "conflicts.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_add_to_report_writes_each_result(kb):
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SH
+
+    from reconcile.shacl import Result, add_to_report
+
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .
+    """, format="turtle")
+    property_shape = shapes.value(URIRef("http://example.org/S"), SH.property)
+    focus = URIRef("http://example.org/x")
+    results = [Result(focus, None, SH.Violation, "needs ex:p", "code", "", property_shape, SH.MinCountConstraintComponent,
+                      URIRef("http://example.org/p")),
+               Result(focus, Literal(3), SH.Warning, "three", "code", "", URIRef("http://example.org/S"),
+                      SH.SPARQLConstraintComponent, None, URIRef("http://example.org/C"))]
+    report = Graph()
+    add_to_report(report, [])
+    root = report.value(None, RDF.type, SH.ValidationReport, any=False)
+    assert report.value(root, SH.conforms) == Literal(True) and len(report) == 2
+    add_to_report(report, results, shapes)
+    assert report.value(root, SH.conforms) == Literal(False)
+    written = {report.value(r, SH.resultMessage).value: r for r in report.objects(root, SH.result)}
+    assert set(written) == {"needs ex:p", "three"}
+    first, second = written["needs ex:p"], written["three"]
+    assert isinstance(report.value(first, SH.sourceShape), BNode)
+    assert (report.value(first, SH.sourceShape), SH.minCount, Literal(1)) in report  # the property shape's description
+    assert report.value(first, SH.resultPath) == URIRef("http://example.org/p")
+    assert report.value(first, SH.sourceConstraintComponent) == SH.MinCountConstraintComponent
+    assert report.value(first, SH.value) is None and report.value(first, SH.focusNode) == focus
+    assert report.value(second, SH.value) == Literal(3) and report.value(second, SH.resultSeverity) == SH.Warning
+    assert report.value(second, SH.sourceConstraint) == URIRef("http://example.org/C")
+    assert report.value(second, SH.resultPath) is None

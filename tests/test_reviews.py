@@ -1,11 +1,12 @@
 import pytest
 
-from conftest import SHAPES
 from reconcile.conflicts import find_conflicts
 from reconcile.edit import NewClaim, add_claim
 from reconcile.errors import KbError
 from reconcile.load import load
 from reconcile.reviews import read_reviews, record_review, reviewed_conflicts
+
+from conftest import SHAPES
 
 
 def nsaid_conflict(kb):

@@ -57,6 +57,7 @@ def test_nothing_is_fetched_from_the_internet(request, which):
     assert fetched == [] and css == []
 
 
+@pytest.mark.browser  # the Nu HTML Checker needs node_modules and Java, as the browser tests do
 @pytest.mark.parametrize("which", ["fixture_site", "real_site"])
 def test_every_page_is_valid_html(request, which):
     site = request.getfixturevalue(which)

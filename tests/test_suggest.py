@@ -2,12 +2,13 @@
 import pytest
 from click.testing import CliRunner
 
-from conftest import tree_digest
 from reconcile.cli import main
 from reconcile.draft import apply_draft, check_draft, write_draft
 from reconcile.edit import add_source
 from reconcile.load import load
 from reconcile.suggest import Option, propose
+
+from conftest import tree_digest
 
 LEAFLET = ("Clinic D leaflet\n"
            "\n"

@@ -1,7 +1,8 @@
 """The leave-one-source-out benchmark of the proposals."""
-from conftest import ROOT
 from reconcile.load import load
 from reconcile.suggest_bench import Score, main, run, table
+
+from conftest import ROOT
 
 
 def test_scores_on_the_fixture(kb):

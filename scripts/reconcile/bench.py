@@ -76,7 +76,7 @@ def generate(root: Path, claims: int, seed: int = 7) -> Path:
         sources_ttl += "\n" + source_block(key, f"{key}.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain",
                                            f"Source {s}", "bench", "synthetic", None, None, "kb-editors", "2026-01-01T00:00:00Z")
         blocks, offset = [], len(text_lines[0]) + 1
-        for (i, topic, context, stated), line in zip(items, text_lines[1:]):
+        for (i, topic, context, stated), line in zip(items, text_lines[1:], strict=False):
             anchor = anchor_at(text, offset, offset + len(line))
             offset += len(line) + 1
             new = NewClaim(key, f"t{topic}", line, stated, context)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .engine import compile_shapes, run_compiled
 from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
+from .shacl.engine import compile_shapes, run_compiled
 from .turtle import write_atomic
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
@@ -71,18 +71,25 @@ def _run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], posit
 
 
 def _encode(result: Result) -> list:
-    return [str(result.focus), str(result.value) if result.value is not None else None, str(result.severity),
-            result.message, result.code, result.outcome]
+    """A result as JSON; blank nodes of the shapes graph (property shapes) are not kept across runs."""
+    return [str(result.focus), str(result.value) if result.value is not None else None, str(result.severity), result.message, result.code, result.outcome,
+            _text(result.shape), _text(result.component), _text(result.path), _text(result.constraint)]
+
+
+def _text(term) -> str | None:
+    return str(term) if isinstance(term, URIRef) else None
 
 
 def _decode(row: list, terms: dict[str, URIRef]) -> Result:
-    focus, value, severity, message, code, outcome = row
-    return Result(_iri(focus, terms), _iri(value, terms) if value else None, _iri(severity, terms),
-                  message, code, outcome)
+    focus, value, severity, message, code, outcome, shape, component, path, constraint = row
+    return Result(_iri(focus, terms), _iri(value, terms), _iri(severity, terms), message, code, outcome,
+                  _iri(shape, terms), _iri(component, terms), _iri(path, terms), _iri(constraint, terms))
 
 
-def _iri(text: str, terms: dict[str, URIRef]) -> URIRef:
+def _iri(text: str | None, terms: dict[str, URIRef]) -> URIRef | None:
     """One shared URIRef per IRI: each position recurs in many cached results."""
+    if text is None:
+        return None
     term = terms.get(text)
     if term is None:
         term = terms[text] = URIRef(text)

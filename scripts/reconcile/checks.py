@@ -13,8 +13,7 @@ from .load import KnowledgeBase, decode
 from .model import SOURCE, local_name
 from .paths import SourceMissing
 from .quotes import verify
-from .engine import compile_shapes, run_compiled
-from .shacl import add_to_report, load_shapes, run_shapes
+from .shacl import load_shapes, run
 
 STRUCTURE_SHAPES = "structure.ttl"
 
@@ -25,13 +24,7 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
 
     The fast engine runs every shape as SPARQL on the store; pySHACL is the reference.
     """
-    shapes = load_shapes(shapes_dir / STRUCTURE_SHAPES)
-    if engine == "pyshacl":
-        results = run_shapes(kb.graph, shapes, keep_report)
-    else:
-        results = run_compiled(kb.store, compile_shapes(shapes))
-        if keep_report is not None:
-            add_to_report(keep_report, results)
+    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, keep_report=keep_report)
     findings = []
     for result in results:
         findings.append(Finding(

@@ -8,27 +8,47 @@ from pathlib import Path
 import click
 
 from . import report
-from .conflicts import ENGINES, SEVERITY_RANK, find_conflicts
+from .conflicts import SEVERITY_RANK, find_conflicts
 from .edit import NewClaim, add_claim, add_source, check_text, new_topic
-from .errors import KbError
+from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
 from .lock import wait_seconds, writing
 from .modality import MODALITIES
 from .reviews import BASELINE_FILE, DECISIONS, STATUSES, record_review, reviewed_conflicts, write_baseline
+from .shacl import ENGINES
 
 
-class UserError(click.ClickException):
-    """Bad input: printed as one plain message, exit code 2."""
+class CliError(click.ClickException):
+    """A library exception as click prints it: one plain message on stderr, and the exit code it carries."""
 
-    exit_code = 2
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares it on the class; each error has its own
 
 
-def _open(kb_dir: Path) -> KnowledgeBase:
-    try:
-        return load(kb_dir)
-    except KbError as error:
-        raise UserError(str(error)) from None
+class KbGroup(click.Group):
+    """The one place where exceptions become messages and exit codes, for every command.
+
+    A `KbError` keeps its own exit code (2 bad input or usage, 1 findings that need a person);
+    an `OSError` that names a file (a folder that cannot be written, a full disk) becomes a
+    plain message with exit code 2. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KbError as error:
+            raise CliError(str(error), error.exit_code) from None
+        except OSError as error:
+            if error.filename is None:
+                raise
+            raise CliError(_os_message(error), EXIT_USAGE) from None
+
+
+def _os_message(error: OSError) -> str:
+    where = f"{error.filename} -> {error.filename2}" if error.filename2 is not None else str(error.filename)
+    return f"{where}: {error.strerror or error}."
 
 
 def _shapes(kb_dir: Path, shapes: Path | None) -> Path:
@@ -43,7 +63,7 @@ shapes_option = click.option("--shapes", type=click.Path(path_type=Path), defaul
                              help="Folder of SHACL shapes [default: shapes/ beside the knowledge base].")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="reconcile-kb")
 def main() -> None:
     """Reconcile KB: compare what health-guidance sources claim.
@@ -105,18 +125,15 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     a summary to $GITHUB_STEP_SUMMARY. With --endpoint it checks the knowledge base held
     in a SPARQL store (see `kb publish`) instead of the files.
     """
-    try:
-        if endpoint:
-            from .endpoint import remote_kb
+    if endpoint:
+        from .endpoint import remote_kb
 
-            kb = remote_kb(_remote(endpoint, query_path, store_path))
-            shapes_dir = shapes if shapes is not None else Path("shapes")
-        else:
-            kb, shapes_dir = _open(kb_dir), _shapes(kb_dir, shapes)
-        cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
-        result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
-    except KbError as error:
-        raise UserError(str(error)) from None
+        kb = remote_kb(_remote(endpoint, query_path, store_path))
+        shapes_dir = shapes if shapes is not None else Path("shapes")
+    else:
+        kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
+    cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
+    result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     fmt = fmt or ("github" if in_actions else "text")
     if fmt == "json":
@@ -141,7 +158,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    selected = [c for c in _open(kb_dir).claims
+    selected = [c for c in load(kb_dir).claims
                 if (source is None or c.source == source) and (topic is None or c.topic == topic)]
     click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
 
@@ -159,13 +176,10 @@ def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> Non
 def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity: str | None, topic: str | None,
               status: str | None, agreements: bool) -> None:
     """List contradictions and partial overlaps between claims (and agreements with --agreements)."""
-    kb = _open(kb_dir)
-    try:
-        found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes), engine))
-    except KbError as error:
-        raise UserError(str(error)) from None
+    kb = load(kb_dir)
+    found = reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes), engine))
     if topic is not None and topic not in kb.topics:
-        raise UserError(f"--topic: unknown topic '{topic}'; list them with `kb topics`.")
+        raise KbError(f"--topic: unknown topic '{topic}'; list them with `kb topics`.")
     selected = [c for c in found
                 if (agreements or c.is_disagreement)
                 and (severity is None or SEVERITY_RANK[c.severity] <= SEVERITY_RANK[severity])
@@ -189,16 +203,13 @@ def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity
 def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str,
            wait: bool, wait_timeout: float | None) -> None:
     """Record a decision on a conflict in kb/reviews.ttl."""
-    try:
-        check_text("--note", note)
-        check_text("--by", by)
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
-            if conflict_id not in found:
-                raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
-            review_id = record_review(kb, found[conflict_id], decision, by, note)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    check_text("--note", note)
+    check_text("--by", by)
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
+        if conflict_id not in found:
+            raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
+        review_id = record_review(kb, found[conflict_id], decision, by, note)
     click.echo(f"Recorded review {review_id}: {decision}.")
 
 
@@ -212,11 +223,8 @@ def baseline(kb_dir: Path, shapes: Path | None, wait: bool, wait_timeout: float 
     Like a linter's baseline: `kb check --fail-on new` then passes on them and fails only on new
     conflicts; the site and the CLI show them as "baseline, not yet reviewed". Rewrites the file whole.
     """
-    try:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            count = write_baseline(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
-    except KbError as error:
-        raise UserError(str(error)) from None
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        count = write_baseline(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
     click.echo(f"Recorded {count} conflict(s) in {kb_dir / BASELINE_FILE} as known and not yet reviewed.")
 
 
@@ -242,21 +250,18 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
     if interactive:
         from .interactive import ask_claim
 
-        fields = ask_claim(_open(kb_dir), fields)
+        fields = ask_claim(load(kb_dir), fields)
     missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
     if missing:
-        raise UserError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
-    try:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            claim_id = add_claim(kb, NewClaim(**fields), by=by)
-            kb = load(kb_dir)
-            claim = kb.claim(claim_id)
-            related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
-                       if claim_id in {x.id for x in c.claims}]
-    except KbError as error:
-        raise UserError(str(error)) from None
-    click.echo(f"Added claim {claim_id} at {claim.location}.")
-    if claim.modality:
+        raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        claim_id = add_claim(kb, NewClaim(**fields), by=by)
+        kb = load(kb_dir)
+        claim = kb.claim(claim_id)
+        related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
+                   if claim_id in {x.id for x in c.claims}]
+    click.echo(f"Added claim {claim_id} at {claim.location if claim else kb.claims_file(fields['source'])}.")
+    if claim and claim.modality:
         how = "as given" if fields.get("modality") else "proposed from the quote's words; override with --modality"
         click.echo(f"Modality: kb:{claim.modality} ({how}).")
     if not related:
@@ -278,11 +283,8 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
 @wait_options
 def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
-    try:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            key = add_source(kb, file, **fields)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        key = add_source(kb, file, **fields)
     click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
 
 
@@ -299,14 +301,11 @@ def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float
 @wait_options
 def new_topic_command(kb_dir: Path, show: int, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Add a topic to kb/topics.ttl, then list passages of the sources that may belong to it."""
-    try:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            topic_id = new_topic(kb, **fields)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        topic_id = new_topic(kb, **fields)
     click.echo(f"Added topic {topic_id}.")
     if show > 0:
-        _print_passages(_open(kb_dir), topic_id, show)
+        _print_passages(load(kb_dir), topic_id, show)
 
 
 @main.command()
@@ -315,7 +314,7 @@ def new_topic_command(kb_dir: Path, show: int, wait: bool, wait_timeout: float |
 @click.option("--limit", type=int, default=5, show_default=True, help="With --search: how many topics to show.")
 def topics(kb_dir: Path, words: str | None, limit: int) -> None:
     """List topics: id, value kind, safety level and label (with --search, the closest ones in detail)."""
-    kb = _open(kb_dir)
+    kb = load(kb_dir)
     if not words:
         for topic in kb.topics.values():
             click.echo(f"{topic.id:32} {topic.kind:9} {topic.safety:7} {topic.label}")
@@ -336,7 +335,7 @@ def topics(kb_dir: Path, words: str | None, limit: int) -> None:
 @kb_option
 def sources(kb_dir: Path) -> None:
     """List sources: key, file and title."""
-    for source in _open(kb_dir).sources.values():
+    for source in load(kb_dir).sources.values():
         click.echo(f"{source.id:10} {source.file_name:30} {source.title}")
 
 
@@ -344,7 +343,7 @@ def sources(kb_dir: Path) -> None:
 @kb_option
 def contexts(kb_dir: Path) -> None:
     """List contexts a claim can apply to."""
-    for context_id, label in _open(kb_dir).contexts.items():
+    for context_id, label in load(kb_dir).contexts.items():
         click.echo(f"{context_id:20} {label}")
 
 
@@ -363,19 +362,13 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
 
     from .render import render as render_pages
 
-    kb = _open(kb_dir)
+    kb = load(kb_dir)
     report_graph = Graph()
-    try:
-        result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
     if result.exit_code:
         click.echo(report.check_text(result, "never"), nl=False, err=True)
-        raise click.ClickException("The knowledge base has structural errors; fix them before rendering.")
-    try:
-        written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
-    except KbError as error:
-        raise UserError(str(error)) from None
+        raise FindingsError("The knowledge base has structural errors; fix them before rendering.")
+    written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
     click.echo(f"Wrote {len(written)} files under {out}/.")
 
 
@@ -393,14 +386,14 @@ def serve(port: int) -> None:
 @click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
 @wait_options
 def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_timeout: float | None) -> None:
-    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person."""
+    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person.
+
+    Exits 1 when it marked any: `kb check` then lists them.
+    """
     from .reanchor import reanchor
 
-    try:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            moves = reanchor(kb, list(sources) or None)
-    except KbError as error:
-        raise UserError(str(error)) from None
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        moves = reanchor(kb, list(sources) or None)
     if not moves:
         click.echo("No source has changed; nothing to do.")
     for move in moves:
@@ -408,8 +401,7 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
         click.echo(f"{move.status:9} {move.claim.id}{where}")
     marked = [m for m in moves if m.status in ("changed", "vanished")]
     if marked:
-        click.echo(f"{len(marked)} claim(s) need a person: see `kb check`.")
-        sys.exit(1)
+        raise FindingsError(f"{len(marked)} claim(s) need a person: see `kb check`.")
 
 
 @main.command()
@@ -420,11 +412,8 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
     from .endpoint import publish as publish_files
 
     if not endpoint:
-        raise UserError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    try:
-        count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
-    except KbError as error:
-        raise UserError(str(error)) from None
+        raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
+    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
 
 
@@ -434,7 +423,9 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
 @click.option("--out", type=click.Path(path_type=Path), help="Write the proposals to this draft file for `kb apply`.")
 @click.option("--interactive", "-i", is_flag=True, help="Walk through the proposals and add the accepted ones.")
 @click.option("--by", help="Your name, for claims added with -i [default: your login name].")
-def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bool, by: str | None) -> None:
+@wait_options
+def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bool, by: str | None, wait: bool,
+                    wait_timeout: float | None) -> None:
     """Propose the claims of a source: each passage stating a value, rule, yes/no or list, with likely topics.
 
     Passages a claim already quotes are skipped. Without --out or -i the proposals are printed.
@@ -442,25 +433,23 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
     from .edit import suggest as did_you_mean
     from .suggest import propose
 
-    kb = _open(kb_dir)
+    kb = load(kb_dir)
     if source not in kb.sources:
-        raise UserError(did_you_mean(source, list(kb.sources), "source"))
+        raise KbError(did_you_mean(source, list(kb.sources), "source"))
     proposals = propose(kb, source)
     path = kb.sources_dir / kb.sources[source].file_name
     if interactive:
         from .walk import walk
 
-        walk(kb, proposals, by)
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            walk(kb, proposals, by)
     elif out is not None:
         from .draft import write_draft
         from .turtle import write_atomic
 
         if out.exists():
-            raise UserError(f"{out}: the file exists; give another --out or remove it first.")
-        try:
-            write_atomic(out, write_draft(kb, source, proposals, out))
-        except KbError as error:
-            raise UserError(str(error)) from None
+            raise KbError(f"{out}: the file exists; give another --out or remove it first.")
+        write_atomic(out, write_draft(kb, source, proposals, out))
         click.echo(f"Wrote {len(proposals)} proposal(s) for source {source} to {out}. "
                    f"Set accept = true on those to add, then run `kb apply {out}`.")
     else:
@@ -477,24 +466,23 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
 @click.argument("draft", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every accepted entry and say what would be added; write nothing.")
 @click.option("--by", help="Your name [default: your login name].")
-def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None) -> None:
+@wait_options
+def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None, wait: bool,
+                  wait_timeout: float | None) -> None:
     """Add the accepted entries of a draft written by `kb suggest --out`.
 
     Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
     """
     from .draft import apply_draft
 
-    kb = _open(kb_dir)
-    try:
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
         outcomes, total = apply_draft(kb, draft, dry_run=dry_run, by=by)
-    except KbError as error:
-        raise UserError(str(error)) from None
     for outcome in outcomes:
         click.echo(outcome.message)
     refused = [o for o in outcomes if o.claim_id is None]
     skipped = total - len(outcomes)
     if refused:
-        raise UserError(f"{len(refused)} of {len(outcomes)} accepted entries refused; nothing was added. "
+        raise KbError(f"{len(refused)} of {len(outcomes)} accepted entries refused; nothing was added. "
                         "Fix them and run again.")
     if dry_run:
         click.echo(f"Dry run: {len(outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written.")

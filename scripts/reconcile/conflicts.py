@@ -11,14 +11,12 @@ from pathlib import Path
 
 from rdflib.namespace import SH
 
+from .cache import cached_conflict_results
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
-from .cache import cached_conflict_results
-from .engine import compile_shapes, run_compiled
-from .shacl import Result, load_shapes, run_shapes
+from .shacl import Result, load_shapes, run
 
 CONFLICT_SHAPES = "conflicts.ttl"
-ENGINES = ("fast", "pyshacl")
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
 # How two positions relate, worst first. Only the first two are disagreements: a compatible pair
@@ -91,13 +89,9 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     With `cache_file`, the fast executor re-checks only topics whose claims changed.
     """
     shapes = load_shapes(shapes_dir / CONFLICT_SHAPES)
-    if engine == "pyshacl":
-        return run_shapes(kb.graph, shapes)
     if engine == "fast" and cache_file is not None and not kb.is_remote:
         return cached_conflict_results(kb, shapes_dir / CONFLICT_SHAPES, shapes, cache_file)
-    if engine == "fast":
-        return run_compiled(kb.store, compile_shapes(shapes))
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return run(kb, shapes, engine)
 
 
 def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",

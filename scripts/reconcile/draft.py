@@ -97,7 +97,7 @@ def read_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Entry], int]:
         raise KbError(f"{path}: not a valid draft: write each entry as a [[claim]] table.")
     source = data.get("source")
     accepted = []
-    for line, entry in zip(starts, entries):
+    for line, entry in zip(starts, entries, strict=False):
         if entry.get("accept") is not True:
             if entry.get("accept") not in (False, None):
                 accepted.append(Entry(line, None, f"{path}:{line}: accept must be true or false."))

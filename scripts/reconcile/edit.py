@@ -23,7 +23,7 @@ from .load import KnowledgeBase, read_text
 from .modality import from_option
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
-from .values import ValueParseError, Value, format_decimal, parse_value
+from .values import Value, ValueParseError, format_decimal, parse_value
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."

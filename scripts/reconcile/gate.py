@@ -8,6 +8,7 @@ from rdflib import Graph
 
 from .checks import check
 from .conflicts import Conflict, find_conflicts
+from .errors import EXIT_FINDINGS
 from .findings import Finding
 from .load import KnowledgeBase
 from .reviews import reviewed_conflicts
@@ -29,7 +30,8 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.findings and any(f.severity == "error" for f in self.findings) or self.failing else 0
+        failed = any(f.severity == "error" for f in self.findings) or bool(self.failing)
+        return EXIT_FINDINGS if failed else 0
 
 
 def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_report: Graph | None = None,

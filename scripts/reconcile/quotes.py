@@ -92,7 +92,8 @@ def _normalize(text: str) -> tuple[str, list[int]]:
     """Text lower-cased, with equivalent characters folded and whitespace runs collapsed, and for each
     character of the result the offset it came from in the original."""
     folded = text.translate(_EQUIVALENT)
-    out, origin = [], []
+    out: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(folded):
         lower = char.lower()
         char = lower if len(lower) == 1 else char

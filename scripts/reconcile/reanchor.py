@@ -20,7 +20,6 @@ from .paths import SourceMissing
 from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
 from .turtle import string, write_atomic
 
-
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 

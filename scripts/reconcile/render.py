@@ -29,6 +29,7 @@ from .load import KnowledgeBase
 from .model import Claim
 from .paths import overlaps
 from .reviews import STATUS_LABELS, STATUSES, read_reviews
+from .shacl.report import report_turtle
 from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
@@ -169,7 +170,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
     """The source text, HTML-escaped, with each quoted passage marked and linked to its topic page."""
     cuts = sorted({0, len(text)} | {c.start for c in claims} | {c.end for c in claims if c.end <= len(text)})
     pieces = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in zip(cuts, cuts[1:], strict=False):
         pieces += [f'<span id="{escape(c.id)}"></span>' for c in claims if c.start == start]
         covering = [c for c in claims if c.start <= start and end <= c.end]
         segment = escape(text[start:end])
@@ -290,4 +291,4 @@ def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph
     yield "data/claims.json", report.claims_json(kb.claims)
     yield "data/conflicts.json", report.conflicts_json(conflicts)
     yield "data/conflicts.csv", report.conflicts_csv(conflicts)
-    yield "data/shacl-report.ttl", export.turtle(export.stable_triples(export.graph_triples(report_graph)))
+    yield "data/shacl-report.ttl", report_turtle(report_graph)

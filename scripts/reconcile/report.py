@@ -89,7 +89,7 @@ def conflicts_csv(conflicts: list[Conflict]) -> str:
     rows = []
     for conflict in conflicts:
         common = {field: getattr(conflict, field) for field in fields[:7]}
-        for letter, side in zip("ab", conflict.sides):
+        for letter, side in zip("ab", conflict.sides, strict=False):
             rows += [{**common, "side": letter, "position": position(claim), "claim": claim.id,
                       "source": claim.source_file, "stated": claim.stated, "normalized": normalized(claim),
                       "quote": claim.quote} for claim in side]
@@ -103,7 +103,7 @@ def conflicts_text(conflicts: list[Conflict]) -> str:
         lines.append(f"{conflict.id}  {conflict.severity} {conflict.outcome} [{conflict.kind}]{status}")
         lines.append(f"  {conflict.explanation}")
         lines += [f"  Source {key} has claims on both sides." for key in conflict.sources_on_both_sides]
-        for letter, side in zip("AB", conflict.sides):
+        for letter, side in zip("AB", conflict.sides, strict=False):
             lines.append(f"  {letter}: {position(side[0])}")
             for claim in side:
                 where = f" ({claim.location})" if claim.location else ""

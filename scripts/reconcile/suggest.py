@@ -160,9 +160,7 @@ def _drop_last_word(stated: str) -> str:
 
 def _listed(text: str) -> list[str]:
     """The things a sentence lists after 'include', 'such as', 'with'...: 'a, b, or c' -> [a, b, c]."""
-    match = None
-    for match in _LIST_START.finditer(text):
-        pass
+    match = next(iter(reversed(list(_LIST_START.finditer(text)))), None)  # the last list opener
     if match is None or "," not in text[match.end():] and " or " not in text[match.end():] and " and " not in text[match.end():]:
         return []
     body = text[match.end():].rstrip(" .)")

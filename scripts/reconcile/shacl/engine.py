@@ -5,7 +5,7 @@ each (shape, constraint) pair once over the whole data: the shape's targets beco
 subquery that binds ?this, joined with the constraint's SELECT, as SHACL engines do
 for batch validation. SPARQL rules (SHACL Advanced Features) run the same way, before
 the constraints, and add what they construct to the store. It reads the same shapes
-and returns the same `Result` rows as `shacl.run_shapes`, which stays the reference.
+and returns the same `Result` rows as `reference.run_shapes`, which stays the reference.
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import functools
 import re
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
-from .errors import KbError
+from ..errors import KbError
+from ..model import KB, local_name
 from .core import TYPE_OF, Names, constraint_patterns
-from .model import KB, local_name
-from .shacl import Result
+from .results import Result
 
 _THIS = re.compile(r"\$this\b")
 _MESSAGE_VARIABLE = re.compile(r"{[$?](\w+)}")
@@ -33,7 +34,7 @@ _AGGREGATES = re.compile(r"\b(GROUP\s+BY|HAVING|LIMIT|OFFSET)\b|(?<![?$\w])(COUN
 class ShapeQuery:
     """One constraint of one shape as a query over all its focus nodes."""
 
-    shape: URIRef
+    shape: Node  # the sh:sourceShape of its results (a property shape may be a blank node)
     prefixes: str
     head: str  # the constraint's SELECT clause
     targets: str  # a group pattern binding ?this to the shape's focus nodes
@@ -42,6 +43,10 @@ class ShapeQuery:
     severity: URIRef
     code: str
     outcome: str
+    component: URIRef  # the sh:sourceConstraintComponent of its results
+    path: Node | None = None  # the property shape's sh:path
+    constraint: Node | None = None  # the SPARQL constraint node (sh:sourceConstraint)
+    tail: str = ""  # solution modifiers after the WHERE pattern (GROUP BY, ORDER BY...)
 
     def query(self, focus: list[URIRef] | None = None) -> str:
         """The batch query; with `focus`, only those focus nodes are validated (as pySHACL's focus_nodes).
@@ -51,11 +56,11 @@ class ShapeQuery:
         subquery instead, so that each focus node counts once.
         """
         only = _values(focus)
-        if _AGGREGATES.search(self.head + self.body):
+        if _AGGREGATES.search(self.head + self.body + self.tail):
             return (f"{self.prefixes}\n{self.head} WHERE {{\n"
-                    f"{{ SELECT DISTINCT ?this WHERE {{ {only} {self.targets} }} }}\n{self.body}\n}}")
+                    f"{{ SELECT DISTINCT ?this WHERE {{ {only} {self.targets} }} }}\n{self.body}\n}}{self.tail}")
         targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", self.targets)
-        return f"{self.prefixes}\n{self.head} WHERE {{\n{only} {targets}\n{self.body}\n}}"
+        return f"{self.prefixes}\n{self.head} WHERE {{\n{only} {targets}\n{self.body}\n}}{self.tail}"
 
     def has_targets(self, focus: list[URIRef] | None = None) -> str:
         """An ASK query: does the shape have any focus node (among `focus`)?"""
@@ -71,11 +76,12 @@ class RuleQuery:
     head: str  # the rule's CONSTRUCT template
     targets: str
     body: str
+    tail: str = ""
 
     def query(self, focus: list[URIRef] | None = None) -> str:
         """The batch CONSTRUCT; with `focus`, only for those focus nodes."""
         targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", self.targets)
-        return f"{self.prefixes}\n{self.head} WHERE {{\n{_values(focus)} {targets}\n{self.body}\n}}"
+        return f"{self.prefixes}\n{self.head} WHERE {{\n{_values(focus)} {targets}\n{self.body}\n}}{self.tail}"
 
 
 def _inlined(nodes: list[URIRef] | None) -> list[URIRef] | None:
@@ -116,12 +122,10 @@ def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]
         construct = shapes.value(rule, SH.construct)
         if shapes.value(rule, RDF.type) != SH.SPARQLRule or construct is None:
             raise KbError(f"Shape {shape}: only SPARQL rules (sh:SPARQLRule with sh:construct) can run on the fast engine.")
-        text = _THIS.sub("?this", str(construct))
-        head, _, rest = text.partition("WHERE")
+        head, body, tail = split_query(_THIS.sub("?this", str(construct)), shape)
         order = shapes.value(rule, SH.order)
         rules.append((float(order) if order is not None else 0.0, str(rule), RuleQuery(
-            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets,
-            body=rest[rest.index("{") + 1:rest.rindex("}")])))
+            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body, tail=tail)))
     return [rule for _order, _name, rule in sorted(rules, key=lambda r: r[:2])]
 
 
@@ -132,15 +136,14 @@ def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[Shap
         select = shapes.value(constraint, SH.select)
         if select is None:
             raise KbError(f"Shape {shape}: only SELECT-based SPARQL constraints can run on the fast engine.")
-        text = _THIS.sub("?this", str(select))
-        head, _, rest = text.partition("WHERE")
-        body = rest[rest.index("{") + 1:rest.rindex("}")]
+        head, body, tail = split_query(_THIS.sub("?this", str(select)), shape)
         compiled.append(ShapeQuery(
-            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body,
+            shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body, tail=tail,
             message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
             severity=shapes.value(shape, SH.severity) or SH.Violation,
             code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
             outcome=str(shapes.value(shape, KB.outcome) or ""),
+            component=SH.SPARQLConstraintComponent, constraint=constraint,
         ))
     return compiled
 
@@ -161,6 +164,7 @@ def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQ
                 severity=shapes.value(level, SH.severity) or SH.Violation,
                 code=str(shapes.value(level, KB.code) or "shape"),
                 outcome="",
+                component=component_of(component), path=path,
             ))
     return compiled
 
@@ -194,8 +198,13 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
             if key in seen or (keep is not None and key[0] not in keep):
                 continue
             seen.add(key)
-            results.append(Result(focus=bindings["this"], value=bindings.get("value"), severity=item.severity,
-                                  message=_fill(item.message, bindings), code=item.code, outcome=item.outcome))
+            value = key[1]
+            if value is None and item.constraint is not None:
+                value = key[0]  # a SPARQL constraint's value node, when ?value is unbound, is the focus node
+            results.append(Result(focus=key[0], value=value, severity=item.severity,
+                                  message=_fill(item.message, bindings), code=item.code, outcome=item.outcome,
+                                  shape=item.shape, component=item.component, path=item.path,
+                                  constraint=item.constraint))
     return results
 
 
@@ -244,7 +253,59 @@ def _custom_target(shapes: Graph, target) -> str:
         name = re.split(r"[#/]", str(path))[-1]
         value = shapes.value(target, path)
         text = re.sub(rf"\$({name})\b", value.n3(), text)
-    return text[text.index("{") + 1:text.rindex("}")]
+    return split_query(text, target_type)[1]
+
+
+# What a query's text is made of, as far as finding its WHERE pattern needs: comments, strings, IRIs,
+# variables and prefixed names (whose words are never keywords), braces, and any other character.
+_QUERY_TOKENS = re.compile(r"""
+    (?P<skip> \#[^\n]*
+      | "{3}(?:[^"\\]|\\.|"(?!""))*"{3} | '{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+      | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
+      | <[^<>"{}|^`\\\s]*> | [?$]\w+ | [\w.-]*:[\w.-]* )
+    | (?P<word> [A-Za-z_]\w* ) | (?P<open> \{ ) | (?P<close> \} ) | (?P<other> . )
+""", re.VERBOSE | re.DOTALL)
+
+
+def split_query(text: str, shape: Node) -> tuple[str, str, str]:
+    """A SELECT or CONSTRUCT query as (head, WHERE pattern without its braces, solution modifiers).
+
+    The WHERE keyword is matched in any case, as SPARQL keywords are, and may be left out
+    of a SELECT or ASK; strings, IRIs, comments and names never count as keywords or braces.
+    """
+    depth, where, start, keyword = 0, None, None, None
+    for token in _QUERY_TOKENS.finditer(text):
+        kind, word = token.lastgroup, token[0].upper()
+        if kind == "word" and depth == 0:
+            if keyword is None and word not in ("PREFIX", "BASE"):
+                keyword = word
+            if where is None and word == "WHERE":
+                where = token.start()
+        elif kind == "open":
+            if depth == 0 and start is None and (where is not None or keyword in ("SELECT", "ASK")):
+                start = token.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if depth < 0:
+                break
+            if depth == 0 and start is not None:
+                head = text[:where if where is not None else start - 1]
+                if keyword == "CONSTRUCT" and "{" not in head:
+                    break  # CONSTRUCT WHERE { ... }: the short form has no template to add the targets to
+                return head, text[start:token.start()], text[token.end():]
+    raise KbError(f"Shape {_shape_name(shape)}: cannot find the WHERE pattern of its SPARQL query (unbalanced "
+                  "braces, or a CONSTRUCT with no template); fix the query, or check with --engine pyshacl.")
+
+
+def _shape_name(shape: Node) -> str:
+    return "(a blank node)" if isinstance(shape, BNode) else str(shape)
+
+
+def component_of(parameter: URIRef) -> URIRef:
+    """The constraint component of a parameter, as SHACL names it: sh:minCount -> sh:MinCountConstraintComponent."""
+    name = str(parameter)[len(str(SH)):]
+    return SH[f"{name[0].upper()}{name[1:]}ConstraintComponent"]
 
 
 def _prefixes(shapes: Graph) -> str:

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .errors import KbError
+from ..errors import KbError
 
 # Parameters this compiler understands; any other sh: predicate on a shape is refused.
 COMPONENTS = {
@@ -132,7 +132,7 @@ def _qualified(shapes, shape, qualified, values, names) -> list[tuple[URIRef, st
     def conforming(v: str) -> str:
         return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names)} }}"
 
-    found = []
+    found: list[tuple[URIRef, str, str | None]] = []
     minimum = shapes.value(shape, SH.qualifiedMinCount)
     if minimum is not None and int(minimum) > 0:
         found.append((SH.qualifiedMinCount,
