@@ -1,10 +1,12 @@
 """Incremental conflict checks: re-run the conflict shapes only for topics whose claims changed.
 
 Every conflict shape relates two positions of the same topic, and a position gathers
-claims of that topic only, so a topic's results depend only on its own claims, its
-definition, the context labels and the shapes. Each topic gets a key hashed from
+claims of that topic only, so a topic's results depend only on its own claims (the answers
+claims on narrower topics imply on it included), its definition, the context labels and the
+shapes. Each topic gets a key hashed from
 exactly those; results of topics whose key is unchanged come from the cache, the rest
-are computed with only their claims and positions as focus nodes.
+are computed with only their claims (and the claims implying answers on them) and positions
+as focus nodes.
 """
 from __future__ import annotations
 
@@ -14,19 +16,20 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from .implied import implied_claims
 from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
 from .shacl.engine import compile_shapes, run_compiled
 from .turtle import write_atomic
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
     common = hashlib.sha256(json.dumps([CACHE_VERSION, shapes_text, sorted(kb.contexts.items())]).encode()).hexdigest()
     by_topic: dict[str, list[Claim]] = {}
-    for claim in kb.claims:
+    for claim in [*kb.claims, *implied_claims(kb)]:
         by_topic.setdefault(claim.topic, []).append(claim)
     keys = {}
     for topic_id, topic in kb.topics.items():
@@ -44,8 +47,9 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
         cached = {}
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
-    claims = [claim for claim in kb.claims if claim.topic in stale]
+    claims = [claim for claim in [*kb.claims, *implied_claims(kb)] if claim.topic in stale]
     topic_of = {position_iri(claim): claim.topic for claim in claims}
+    claims += [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
     fresh = _run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
     entries = {t: {"key": keys[t], "results": []} for t in stale}
     for result in fresh:

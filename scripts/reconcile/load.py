@@ -32,11 +32,13 @@ _PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re
 
 _TOPICS = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) (SAMPLE(?k) AS ?kind)
-       (SAMPLE(?c) AS ?comparison) (SAMPLE(?s) AS ?safety) (SAMPLE(?u) AS ?unit) (SAMPLE(?g) AS ?group) WHERE {
+       (SAMPLE(?c) AS ?comparison) (SAMPLE(?s) AS ?safety) (SAMPLE(?u) AS ?unit) (SAMPLE(?g) AS ?group)
+       (GROUP_CONCAT(DISTINCT STR(?b); separator=" ") AS ?broader) WHERE {
     ?iri a kb:Topic .
     OPTIONAL { ?iri skos:prefLabel ?l } OPTIONAL { ?iri skos:definition ?d } OPTIONAL { ?iri kb:safety ?s }
     OPTIONAL { ?iri kb:quantityKind ?k OPTIONAL { ?k kb:unit ?u } OPTIONAL { ?k kb:comparison ?c } }
-    OPTIONAL { ?iri skos:broader ?g }
+    OPTIONAL { ?iri skos:broader ?g . ?g a kb:TopicGroup }
+    OPTIONAL { ?iri skos:broader ?b . ?b a kb:Topic }
 } GROUP BY ?iri"""
 
 _LABELS = SPARQL_PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
@@ -131,6 +133,7 @@ class KnowledgeBase:
                 safety=local_name(row.get("safety", "")).lower(),
                 unit=local_name(row["unit"]) if "unit" in row else None,
                 group=local_name(row["group"]) if "group" in row else None,
+                broader=tuple(sorted(local_name(b) for b in row.get("broader", "").split())),
             )
         return dict(sorted(topics.items()))
 

@@ -59,6 +59,7 @@ class Topic:
     safety: str  # high, medium, low
     unit: str | None  # canonical QUDT unit local name, for numeric kinds
     group: str | None
+    broader: tuple[str, ...] = ()  # broader topics (not groups): a claim here implies an answer there
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Claim:
     members: tuple[str, ...] = field(default_factory=tuple)
     empty_set: bool = False
     modality: str | None = None  # local name of a kb:Modality concept (Must, MustNot...) on rule claims
+    implied_by: str = ""  # for an answer implied on a broader topic: the id of the claim that implies it
     anchor_status: str = ""  # "changed" or "vanished" after `kb reanchor`, until a person clears it
     added_by: str = ""
     added_at: str = ""

@@ -66,7 +66,8 @@ def _conflict_claim(claim: Claim) -> dict:
     return {
         "id": claim.id, "source": claim.source_file, "quote": claim.quote, "start": claim.start, "end": claim.end,
         "stated": claim.stated, "min": _number(claim.min), "max": _number(claim.max), "unit": claim.unit,
-        "context": claim.context, "file": str(claim.location.path) if claim.location else None,
+        "context": claim.context, "implied_by": claim.implied_by or None,
+        "file": str(claim.location.path) if claim.location else None,
         "line": claim.location.line if claim.location else None,
     }
 
@@ -107,7 +108,8 @@ def conflicts_text(conflicts: list[Conflict]) -> str:
             lines.append(f"  {letter}: {position(side[0])}")
             for claim in side:
                 where = f" ({claim.location})" if claim.location else ""
-                lines.append(f"  - {claim.source_file}{where}: \u201c{claim.quote}\u201d")
+                implied = f"implied by {claim.source} (claim {claim.implied_by}): " if claim.implied_by else ""
+                lines.append(f"  - {implied}{claim.source_file}{where}: \u201c{claim.quote}\u201d")
         if conflict.review_note:
             lines.append(f"  review by {conflict.reviewed_by}: {conflict.review_note}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -103,7 +103,7 @@ def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
     """
     targeted = {s for p in _TARGET_PREDICATES for s in shapes.subjects(p, None)}
     rules, constraints = [], []
-    for shape in sorted(targeted, key=str):
+    for shape in sorted(targeted, key=lambda s: (_order(shapes, s), str(s))):
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         targets = _targets(shapes, shape)
@@ -111,6 +111,12 @@ def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
         constraints += _sparql_constraints(shapes, shape, targets)
         constraints += _core_constraints(shapes, shape, targets)
     return rules + constraints
+
+
+def _order(shapes: Graph, node: URIRef) -> float:
+    """sh:order of a shape or rule, 0 when absent: pySHACL runs shapes' rules, and rules, in this order."""
+    order = shapes.value(node, SH.order)
+    return float(order) if order is not None else 0.0
 
 
 def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]:
@@ -123,8 +129,7 @@ def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]
         if shapes.value(rule, RDF.type) != SH.SPARQLRule or construct is None:
             raise KbError(f"Shape {shape}: only SPARQL rules (sh:SPARQLRule with sh:construct) can run on the fast engine.")
         head, body, tail = split_query(_THIS.sub("?this", str(construct)), shape)
-        order = shapes.value(rule, SH.order)
-        rules.append((float(order) if order is not None else 0.0, str(rule), RuleQuery(
+        rules.append((_order(shapes, rule), str(rule), RuleQuery(
             shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body, tail=tail)))
     return [rule for _order, _name, rule in sorted(rules, key=lambda r: r[:2])]
 

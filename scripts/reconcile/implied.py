@@ -1,0 +1,41 @@
+"""Answers a claim implies on broader topics, as the rule kb:ImpliedAnswers in shapes/conflicts.ttl adds them.
+
+A claim on a topic with a broader yes/no topic that states a restriction (a firm yes, or
+a duration other than "no wait"; a hedge implies nothing) implies "yes" on the broader
+topic: "avoid washing hair for 24 hours" implies that something besides NSAIDs is
+restricted after treatment. The conflict shapes compare implied claims like any other;
+this module builds the same claims for the sides of conflicts and their messages, and a
+test checks it against the rule.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .load import KnowledgeBase
+from .model import Claim
+
+IMPLIES = "-implies-"
+
+
+def implied_claims(kb: KnowledgeBase) -> list[Claim]:
+    """Every implied claim, in the order of the claims they come from."""
+    implied = []
+    for claim in kb.claims:
+        topic = kb.topics.get(claim.topic)
+        if topic is None or claim.modality == "May" or not _states_a_restriction(claim):
+            continue
+        for broader in topic.broader:
+            if broader in kb.topics and kb.topics[broader].kind == "YesNo":
+                implied.append(implied_claim(claim, broader, topic.label))
+    return implied
+
+
+def implied_claim(claim: Claim, broader: str, narrower_label: str) -> Claim:
+    """The claim `claim` implies on topic `broader`: its source, context and quote, answer yes."""
+    return replace(claim, id=f"{claim.id}{IMPLIES}{broader}", topic=broader, implied_by=claim.id, yes=True,
+                   stated=f'yes, implied by "{claim.stated}" on {narrower_label}', min=None, max=None,
+                   min_exclusive=False, unit=None, category=None, members=(), empty_set=False, modality=None)
+
+
+def _states_a_restriction(claim: Claim) -> bool:
+    return claim.yes is True or (claim.unit is not None and claim.max != 0)
