@@ -1,11 +1,12 @@
 """Answers implied on broader topics: a restriction on hair washing means something besides NSAIDs is restricted."""
-from conftest import SHAPES
 from reconcile.conflicts import conflict_results, find_conflicts
 from reconcile.edit import NewClaim, add_claim, add_source
 from reconcile.implied import implied_claims
 from reconcile.load import load
 from test_cli_check import run
 from test_engine import rows
+
+from conftest import SHAPES
 
 TOPICS = """
 topic:restrictions-after a skos:Concept, kb:Topic ; skos:inScheme kb:topics ;
