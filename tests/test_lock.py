@@ -39,7 +39,8 @@ def with_long_source(kb_dir: Path, tmp_path: Path) -> Path:
 def add_claim_process(kb_dir: Path, number: int, wait: bool) -> subprocess.Popen:
     return subprocess.Popen(
         [KB, "add-claim", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--by", "ed", "--source", "long",
-         "--topic", "first-results-time", "--quote", f"Sentence {number:02d}: results show",
+         "--topic", "first-results-time",
+         "--quote", f"Sentence {number:02d}: results show after {number % 11 + 1} months.",
          "--value", f"{number % 11 + 1} months", *(["--wait"] if wait else [])],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -80,7 +81,8 @@ def test_concurrent_add_claims_each_land_once_with_distinct_ids(kb_dir, tmp_path
     claims = [c for c in kb.claims if c.source == "long"]
     assert sorted(c.id for c in claims) == sorted(added)  # exactly the successes, no more, no less
     for claim in claims:
-        assert claim.quote == f"Sentence {added[claim.id]:02d}: results show"
+        number = added[claim.id]
+        assert claim.quote == f"Sentence {number:02d}: results show after {number % 11 + 1} months."
     result = run_check(kb, SHAPES, "never")
     assert not [f for f in result.findings if f.severity == "error"], result.findings
     assert not (kb_dir / LOCK_FILE).exists()

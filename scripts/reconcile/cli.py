@@ -238,6 +238,8 @@ def baseline(kb_dir: Path, shapes: Path | None, wait: bool, wait_timeout: float 
 @click.option("--context", default="general", show_default=True, help="Context id (see `kb contexts`).")
 @click.option("--occurrence", type=int, help="Which occurrence of a quote found several times (1-based).")
 @click.option("--note", help="A remark for reviewers.")
+@click.option("--new-value", is_flag=True,
+              help="On a category topic, add a value the topic does not list yet to its values in kb/topics.ttl.")
 @click.option("--modality", type=click.Choice([*MODALITIES, "none"]), default=None,
               help="How strongly the source words the guidance (kb:modalities in kb/vocab.ttl); none for a "
                    "description [default: proposed from the quote's words].")

@@ -11,13 +11,14 @@ import hashlib
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from rapidfuzz import process
 
+from .categories import add_value, check_category, listed_value
 from .errors import KbError
 from .load import KnowledgeBase, read_text
 from .modality import from_option
@@ -44,6 +45,7 @@ class NewClaim:
     occurrence: int | None = None
     note: str | None = None
     modality: str | None = None  # a kb:modalities option ("must-not"...), "none", or None to propose one from the quote
+    new_value: bool = False  # a category the topic does not list yet is added to its values
 
 
 def now() -> str:
@@ -118,6 +120,8 @@ def prepare_claim(kb: KnowledgeBase, new: NewClaim) -> tuple[str, Anchor, Value]
         value = parse_value(new.value, topic.kind)
     except ValueParseError as error:
         raise KbError(f"--value: {error}") from None
+    if value.category is not None:
+        value = replace(value, category=check_category(kb, new.topic, value.category, new.new_value))
     for claim in kb.claims:
         if (claim.source, claim.topic, claim.context, claim.start, claim.end) == (
                 new.source, new.topic, new.context, anchor.start, anchor.end):
@@ -191,6 +195,8 @@ def add_claim(kb: KnowledgeBase, new: NewClaim, by: str | None = None, when: str
     claim_id, anchor, value = prepare_claim(kb, new)
     source = kb.sources[new.source]
     block = claim_block(claim_id, new, anchor, value, editor_id(by), when or now())
+    if value.category is not None and kb.category_values.get(new.topic) and not listed_value(kb, new.topic, value.category):
+        add_value(kb, new.topic, value.category)  # asked for with new_value; check_category refused it otherwise
     append_block(kb.claims_file(new.source), block,
                  CLAIMS_FILE_COMMENT.format(key=new.source, file=source.file_name))
     return claim_id

@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .errors import KbError
-from .model import SPARQL_PREFIXES, Claim, Location, Source, Topic, local_name
+from .model import SPARQL_PREFIXES, CategoryValue, Claim, Location, Source, Topic, local_name
 from .paths import read_source_bytes
 from .store import LocalStore
 
@@ -39,6 +39,13 @@ SELECT ?iri (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?definition) (SAMPLE(?k) AS ?k
     OPTIONAL { ?iri kb:quantityKind ?k OPTIONAL { ?k kb:unit ?u } OPTIONAL { ?k kb:comparison ?c } }
     OPTIONAL { ?iri skos:broader ?g . ?g a kb:TopicGroup }
     OPTIONAL { ?iri skos:broader ?b . ?b a kb:Topic }
+} GROUP BY ?iri"""
+
+_CATEGORY_VALUES = SPARQL_PREFIXES + """
+SELECT ?iri (SAMPLE(?t) AS ?topic) (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?broader)
+       (GROUP_CONCAT(DISTINCT STR(?a); separator="\\n") AS ?synonyms) WHERE {
+    ?iri a kb:CategoryValue ; kb:valueOf ?t ; skos:prefLabel ?l .
+    OPTIONAL { ?iri skos:altLabel ?a } OPTIONAL { ?iri skos:broader ?b }
 } GROUP BY ?iri"""
 
 _LABELS = SPARQL_PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
@@ -136,6 +143,17 @@ class KnowledgeBase:
                 broader=tuple(sorted(local_name(b) for b in row.get("broader", "").split())),
             )
         return dict(sorted(topics.items()))
+
+    @cached_property
+    def category_values(self) -> dict[str, list[CategoryValue]]:
+        """Topic id -> the values it lists (category topics only), in label order."""
+        values: dict[str, list[CategoryValue]] = {}
+        for row in self.store.rows(_CATEGORY_VALUES):
+            value = CategoryValue(id=local_name(row["iri"]), topic=local_name(row["topic"]), label=row["label"],
+                                  synonyms=tuple(sorted(s for s in row.get("synonyms", "").split("\n") if s)),
+                                  broader=local_name(row["broader"]) if "broader" in row else None)
+            values.setdefault(value.topic, []).append(value)
+        return {topic: sorted(found, key=lambda v: v.label) for topic, found in sorted(values.items())}
 
     @cached_property
     def contexts(self) -> dict[str, str]:

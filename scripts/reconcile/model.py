@@ -63,6 +63,17 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class CategoryValue:
+    """A value a category topic lists: its preferred label, synonyms and the broader value it falls under."""
+
+    id: str
+    topic: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    broader: str | None = None  # id of the broader value
+
+
+@dataclass(frozen=True)
 class Source:
     id: str  # the key, such as "000"
     file_name: str
