@@ -100,3 +100,16 @@ def fixture_site(tmp_path_factory) -> Path:
     """The site built from the small test knowledge base (with a quote holding <script> and Markdown)."""
     base = tmp_path_factory.mktemp("fixture-site")
     return build_site(build_fixture_kb(base / "kb"), base / "work")
+
+
+def add_page(kb_dir: Path, tmp_path: Path, key: str, text: str, topics: str = "") -> Path:
+    """Add `text` as source `key` (after appending the Turtle `topics` to topics.ttl); returns kb_dir."""
+    from reconcile.edit import add_source
+
+    if topics:
+        with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as out:
+            out.write(topics)
+    page = tmp_path / f"{key}.txt"
+    page.write_text(text, encoding="utf-8")
+    add_source(load(kb_dir), page, title=text.splitlines()[0], key=key, by="test")
+    return kb_dir

@@ -2,13 +2,13 @@
 import pytest
 
 from reconcile.conflicts import conflict_results, find_conflicts
-from reconcile.edit import NewClaim, add_claim, add_source
+from reconcile.edit import NewClaim, add_claim
 from reconcile.errors import KbError
 from reconcile.load import load
 from test_cli_check import run
 from test_engine import rows
 
-from conftest import SHAPES, tree_digest
+from conftest import SHAPES, add_page, tree_digest
 
 TOPIC = """
 @prefix topicvalue: <https://reconcile-kb.org/value/> .
@@ -30,12 +30,7 @@ TEXT = "Clinic E\n\nThe treatment is non-surgical.\nIt is noninvasive.\nIt is no
 
 @pytest.fixture
 def clinic_e(kb_dir, tmp_path):
-    with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as topics:
-        topics.write(TOPIC)
-    text = tmp_path / "e.txt"
-    text.write_text(TEXT, encoding="utf-8")
-    add_source(load(kb_dir), text, title="Clinic E", key="e", by="test")
-    return kb_dir
+    return add_page(kb_dir, tmp_path, "e", TEXT, TOPIC)
 
 
 def add(kb_dir, quote, value, **options):

@@ -1,12 +1,12 @@
 """Answers implied on broader topics: a restriction on hair washing means something besides NSAIDs is restricted."""
 from reconcile.conflicts import conflict_results, find_conflicts
-from reconcile.edit import NewClaim, add_claim, add_source
+from reconcile.edit import NewClaim, add_claim
 from reconcile.implied import implied_claims
 from reconcile.load import load
 from test_cli_check import run
 from test_engine import rows
 
-from conftest import SHAPES
+from conftest import SHAPES, add_page
 
 TOPICS = """
 topic:restrictions-after a skos:Concept, kb:Topic ; skos:inScheme kb:topics ;
@@ -25,11 +25,7 @@ TEXT = ("Clinic D aftercare\n\nAvoid washing hair for 24 hours.\nThe only restri
 
 
 def clinic_d(kb_dir, tmp_path):
-    with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as topics:
-        topics.write(TOPICS)
-    text = tmp_path / "d.txt"
-    text.write_text(TEXT, encoding="utf-8")
-    add_source(load(kb_dir), text, title="Clinic D aftercare", key="d", by="test")
+    add_page(kb_dir, tmp_path, "d", TEXT, TOPICS)
     add_claim(load(kb_dir), NewClaim("d", "wash-after", "Avoid washing hair for 24 hours.", "24 hours",
                                      context="after-treatment"), by="test")
     add_claim(load(kb_dir), NewClaim("d", "restrictions-after", "The only restriction is to avoid NSAIDs.", "no",

@@ -6,11 +6,11 @@ given values (through `add_claim`, as an editor would) and asks how the two rela
 import pytest
 
 from reconcile.conflicts import conflict_results, find_conflicts
-from reconcile.edit import NewClaim, add_claim, add_source
+from reconcile.edit import NewClaim, add_claim
 from reconcile.load import load
 from test_engine import rows
 
-from conftest import SHAPES
+from conftest import SHAPES, add_page
 
 CASES = [
     # (first value, second value, topic, outcome, finding code)
@@ -38,10 +38,7 @@ CASES = [
 
 
 def two_claims(kb_dir, tmp_path, first, second, topic):
-    text = tmp_path / "r.txt"
-    text.write_text(f"Relations sheet\n\nThe first passage says {first}.\nThe second passage says {second}.\n",
-                    encoding="utf-8")
-    add_source(load(kb_dir), text, title="Relations sheet", key="r", by="test")
+    add_page(kb_dir, tmp_path, "r", f"Relations sheet\n\nThe first passage says {first}.\nThe second passage says {second}.\n")
     for value in (first, second):
         add_claim(load(kb_dir), NewClaim("r", topic, f"says {value}", value, context="maintenance"), by="test")
     return load(kb_dir)
@@ -58,10 +55,8 @@ def test_values_relate_as_a_reviewer_reads_them(kb_dir, tmp_path, first, second,
 
 def test_every_relation_is_found_alike_by_both_engines(kb_dir, tmp_path):
     """All cases in one knowledge base (one context each would collide, so each pair gets its own topic copy)."""
-    text = tmp_path / "r.txt"
-    text.write_text("Relations sheet\n\n" + "".join(f"Case {i} says {a}; case {i} also says {b}.\n"
-                                                  for i, (a, b, *_) in enumerate(CASES)), encoding="utf-8")
-    add_source(load(kb_dir), text, title="Relations sheet", key="r", by="test")
+    add_page(kb_dir, tmp_path, "r", "Relations sheet\n\n" + "".join(f"Case {i} says {a}; case {i} also says {b}.\n"
+                                                                    for i, (a, b, *_) in enumerate(CASES)))
     contexts = ["general", "before-treatment", "during-treatment", "after-treatment", "initial-course", "maintenance",
                 "redness", "swelling", "microneedling", "injection"]
     for i, (a, b, topic, *_) in enumerate(CASES):
