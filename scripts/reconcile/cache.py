@@ -26,10 +26,11 @@ from .turtle import write_atomic
 CACHE_VERSION = 4
 
 
-def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
+def topic_keys(kb: KnowledgeBase, shapes_text: str, claims: list[Claim]) -> dict[str, str]:
+    """Each topic's cache key; `claims` are the knowledge base's claims and the answers they imply."""
     common = hashlib.sha256(json.dumps([CACHE_VERSION, shapes_text, sorted(kb.contexts.items())]).encode()).hexdigest()
     by_topic: dict[str, list[Claim]] = {}
-    for claim in [*kb.claims, *implied_claims(kb)]:
+    for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
     keys = {}
     for topic_id, topic in kb.topics.items():
@@ -40,14 +41,15 @@ def topic_keys(kb: KnowledgeBase, shapes_text: str) -> dict[str, str]:
 
 def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph, cache_file: Path) -> list[Result]:
     """The conflict shapes' results, recomputing only topics whose key changed since the cache was written."""
-    keys = topic_keys(kb, shapes_path.read_text(encoding="utf-8"))
+    every = [*kb.claims, *implied_claims(kb)]
+    keys = topic_keys(kb, shapes_path.read_text(encoding="utf-8"), every)
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         cached = {}
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
-    claims = [claim for claim in [*kb.claims, *implied_claims(kb)] if claim.topic in stale]
+    claims = [claim for claim in every if claim.topic in stale]
     topic_of = {position_iri(claim): claim.topic for claim in claims}
     claims += [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
     fresh = _run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
