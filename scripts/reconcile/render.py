@@ -5,10 +5,7 @@ Output is sorted and free of timestamps, so two renders of the same data are ide
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +27,7 @@ from .model import Claim
 from .paths import overlaps
 from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .shacl.report import report_turtle
+from .swap import replacing_folder
 from .values import normalized, position
 
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
@@ -187,27 +185,18 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
            out: Path) -> list[Path]:
     """Write every generated page and download under `out` (the docs folder); returns the files written.
 
-    Each file goes into a staging folder as soon as it is made, so memory holds one page or
-    download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
-    the staged files replace the earlier output only once every one of them is written.
+    Each file goes into a new copy of the folder as soon as it is made, so memory holds one page
+    or download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
+    the copy replaces the folder in one step once every file is written (swap.py), so the
+    folder holds the old output or the new one, never a mix.
     An output folder that is, holds or lies inside the knowledge base folder is refused.
     """
     if not kb.is_remote and overlaps(out, kb.root):
         raise KbError(f"--out {out}: the output folder must be outside the knowledge base folder {kb.root} "
                       "(rendering replaces sources/, topics/ and data/ in it); choose another, such as docs. "
                       "Nothing was changed.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out))  # MkDocs skips dot folders
-    except OSError as error:
-        raise KbError(f"{out}: cannot write here ({error.strerror}); nothing was changed.") from None
-    try:
+    with replacing_folder(out, GENERATED) as staging:
         names = [_stage(staging, name, text) for name, text in _documents(kb, conflicts, findings, report_graph)]
-        _clear(out)
-        for entry in staging.iterdir():
-            os.replace(entry, out / entry.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in sorted(names)]
 
 
@@ -247,16 +236,6 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
             **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims))
     yield from _downloads(kb, conflicts, report_graph)
-
-
-def _clear(out: Path) -> None:
-    """Remove earlier generated output so deleted topics and sources do not linger."""
-    for name in GENERATED:
-        path = out / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
 
 
 def _counts(site: Site) -> dict:
