@@ -296,7 +296,7 @@ def assert_settled(kb_dir: Path, errors_before: set) -> None:
 def test_writers_in_concurrent_pairs_each_leave_their_change(kb_dir, tmp_path, name):
     writer, work = WRITERS[name], busy_kb(kb_dir, tmp_path)
     errors_before = structural_errors(kb_dir)
-    pairs, started = 20, time.monotonic()
+    pairs = 20
     for wave in range(0, pairs, writer.pairs_at_once):
         launched = []
         for pair in range(wave, wave + writer.pairs_at_once):
@@ -309,7 +309,6 @@ def test_writers_in_concurrent_pairs_each_leave_their_change(kb_dir, tmp_path, n
             assert code == 0, (name, n, out, err)  # both wait for the lock: neither is refused
             assert writer.landed(kb, work, n, out), (name, n, out)
     assert_settled(kb_dir, errors_before)
-    assert time.monotonic() - started < 240
 
 
 @pytest.mark.parametrize("name", sorted(WRITERS))
