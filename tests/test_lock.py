@@ -292,7 +292,7 @@ def assert_settled(kb_dir: Path, errors_before: set) -> None:
     assert not list(kb_dir.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("name", sorted(WRITERS))
+@pytest.mark.parametrize("name", sorted(set(WRITERS) - {"add-claim", "review"}))  # those two: the tests above
 def test_writers_in_concurrent_pairs_each_leave_their_change(kb_dir, tmp_path, name):
     writer, work = WRITERS[name], busy_kb(kb_dir, tmp_path)
     errors_before = structural_errors(kb_dir)

@@ -87,6 +87,8 @@ endpoint_options = [
     click.option("--endpoint", help="Base URL of a SPARQL 1.1 store (e.g. http://127.0.0.1:7878 for Oxigraph)."),
     click.option("--query-path", default="/query", show_default=True, help="Path of the store's SPARQL query service."),
     click.option("--store-path", default="/store", show_default=True, help="Path of the store's Graph Store Protocol service."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+                 metavar="SECONDS", help="How long to wait for each answer of the store."),
 ]
 
 
@@ -96,10 +98,10 @@ def with_endpoint(command):
     return command
 
 
-def _remote(endpoint: str, query_path: str, store_path: str):
+def _remote(endpoint: str, query_path: str, store_path: str, timeout: float):
     from .endpoint import RemoteStore
 
-    return RemoteStore(endpoint, query_path, store_path)
+    return RemoteStore(endpoint, query_path, store_path, timeout)
 
 
 @main.command()
@@ -117,7 +119,7 @@ def _remote(endpoint: str, query_path: str, store_path: str):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
-          cache: bool, fail_on: str, fmt: str | None) -> None:
+          timeout: float, cache: bool, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -128,7 +130,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     if endpoint:
         from .endpoint import remote_kb
 
-        kb = remote_kb(_remote(endpoint, query_path, store_path))
+        kb = remote_kb(_remote(endpoint, query_path, store_path, timeout))
         shapes_dir = shapes if shapes is not None else Path("shapes")
     else:
         kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
@@ -375,12 +377,14 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True)
-def serve(port: int) -> None:
-    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first)."""
-    import subprocess
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than 127.0.0.1 shows the preview to other machines.")
+def serve(port: int, host: str) -> None:
+    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first). Stopping kb serve stops it."""
+    from .serve import serve as serve_site
 
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]))
+    sys.exit(serve_site(host, port))
 
 
 @main.command("reanchor")
@@ -409,13 +413,13 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
 @main.command()
 @kb_option
 @with_endpoint
-def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str) -> None:
+def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str, timeout: float) -> None:
     """Replace the default graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
     from .endpoint import publish as publish_files
 
     if not endpoint:
         raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
+    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path, timeout))
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
 
 
