@@ -19,6 +19,7 @@ from reconcile.gate import run_check
 from reconcile.load import load
 from reconcile.lock import writing
 from reconcile.reviews import record_review
+from reconcile.turtle import string
 
 from conftest import SHAPES, build_site, tree_digest
 
@@ -40,24 +41,43 @@ def ok(result):
 
 # Markup, templates and links in every field a person types ------------------------------------------------
 
+HANDLERS = '<a href="javascript:alert(5)" onclick="alert(6)">x</a> <svg onload=alert(7)> <script>alert(8)</script>'
+EVIL_TOPIC = "javascript:alert(9)"  # a topic IRI written by hand: <javascript:alert(9)>
+
+
 def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
+    """Every field a person types holding markup, templates and javascript: links, and hand-written ones too."""
     page = tmp_path / "evil.txt"
-    page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n", encoding="utf-8")
+    page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n{HANDLERS}\n",
+                    encoding="utf-8")
     ok(run("add-source", "--kb", kb_dir, page, "--title", HOSTILE, "--publisher", HOSTILE, "--kind", HOSTILE,
-           "--url", "https://example.invalid/a?b=<x>", "--by", "ed"))
+           "--url", "https://example.invalid/a?b=<x>", "--by", HOSTILE))
+    html = tmp_path / "evil-page.html"  # an HTML source: scripts dropped, escaped markup in its text kept as text
+    html.write_text(f"<html><body onload=alert(10)><script>alert(11)</script><p onclick=alert(12)>Results after 3 "
+                    f"months. &lt;img src=x onerror=alert(13)&gt; {MARKDOWN_LINK}</p></body></html>", encoding="utf-8")
+    ok(run("add-source", "--kb", kb_dir, html, "--title", "Evil page", "--by", "ed"))
     sources = kb_dir / "sources.ttl"  # a javascript: address written by hand, which add-source refuses
     sources.write_text(sources.read_text().replace('kb:key "a" ;', 'kb:key "a" ;\n    dcterms:source "javascript:alert(3)" ;'))
+    with (kb_dir / "contexts.ttl").open("a", encoding="utf-8") as out:  # a context labelled by hand
+        out.write(f'\nctx:evil a kb:Context ; skos:inScheme kb:contexts ;\n    skos:prefLabel {string(HOSTILE)}@en ;\n'
+                  f'    skos:definition {string(HOSTILE)}@en .\n')
     ok(run("new-topic", "--kb", kb_dir, "--id", "evil-topic", "--label", HOSTILE, "--definition", HOSTILE,
            "--kind", "Category", "--safety", "High"))
+    with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as out:
+        out.write(f"\n<{EVIL_TOPIC}> a skos:Concept, kb:Topic ;\n    skos:inScheme kb:topics ;\n"
+                  f"    skos:prefLabel {string(HOSTILE)}@en ;\n    skos:definition {string(HOSTILE)}@en ;\n"
+                  "    kb:quantityKind kb:Text ;\n    kb:safety kb:Low .\n")
     for quote, value in ((f"Results show {XSS} after 2 months.", HOSTILE), (f"{MARKDOWN_LINK} {TEMPLATE}", "something else")):
         ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil", "--topic", "evil-topic",
-               "--quote", quote, "--value", value, "--note", HOSTILE))
+               "--context", "evil", "--quote", quote, "--value", value, "--note", HOSTILE))
     ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil", "--topic",
            "first-results-time", "--quote", "after 2 months", "--value", "2 months"))
+    ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil-page", "--topic",
+           "first-results-time", "--quote", "Results after 3 months.", "--value", "3 months"))
     conflicts = [c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement]
     for conflict in conflicts:
         ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged",
-               "--by", "ed", "--note", HOSTILE))
+               "--by", HOSTILE, "--note", HOSTILE))
     assert any(c.topic == "evil-topic" for c in conflicts)
     return kb_dir
 
@@ -79,6 +99,7 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
             assert not link["href"].strip().lower().startswith("javascript:"), (page, link)
         assert "<img src=x" not in html and "<script>alert" not in html, page
         shown += soup.get_text()
+    assert EVIL_TOPIC in shown and "alert(13)" in shown and "onclick=\"alert(6)\"" in shown
     evil_page = BeautifulSoup((site / "sources" / "evil.html").read_text(encoding="utf-8"), "html.parser")
     assert evil_page.title.get_text().startswith(HOSTILE)  # the title, as text
     assert evil_page.find("a", href="https://example.invalid/a?b=<x>") is not None  # a web address is linked
@@ -86,6 +107,16 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
     assert "javascript:alert(3)" in a_page.get_text()  # shown, not linked
     for text in (XSS, TEMPLATE, MARKDOWN_LINK, "<script>alert(2)</script>"):
         assert text in shown
+
+
+def test_a_topic_iri_that_is_a_link_is_a_structural_error(kb_dir, tmp_path):
+    findings = run_check(load(hostile_kb(kb_dir, tmp_path)), SHAPES, "never").findings
+    bad = [f for f in findings if f.code == "bad-identifier"]
+    assert [(f.focus, f.location.path.name, f.severity) for f in bad] == [(EVIL_TOPIC, "topics.ttl", "error")]
+    assert bad[0].message.startswith(f"the topic id '{EVIL_TOPIC}' must be letters, digits, dots, dashes")
+    result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", tmp_path / "docs")
+    assert result.exit_code == 1 and "[bad-identifier] javascript:alert(9)" in result.output
+    assert not (tmp_path / "docs").exists()
 
 
 def test_add_source_refuses_addresses_other_than_web_ones(kb_dir, tmp_path):

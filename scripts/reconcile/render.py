@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -43,6 +44,12 @@ def web_address(url: str | None) -> str | None:
     if url and re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
         return url
     return None
+
+
+def url_part(name: str) -> str:
+    """An id as one segment of a relative link: every character but letters, digits and -._~ percent-encoded,
+    so a hand-written id such as `javascript:alert(1)` stays a harmless file name, never a scheme."""
+    return quote(str(name), safe="-._~")
 
 
 def md(text: str) -> Markup:
@@ -156,6 +163,7 @@ def environment() -> Environment:
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md
     env.filters["web_address"] = web_address
+    env.filters["url_part"] = url_part
     env.filters["normalized"] = normalized
     env.filters["position"] = position
     env.filters["status_label"] = STATUS_LABELS.get
@@ -177,7 +185,7 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
             continue
         first = covering[0]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
-        pieces.append(f'<mark><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
+        pieces.append(f'<mark><a href="../topics/{url_part(first.topic)}.html#{url_part(first.id)}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
 
