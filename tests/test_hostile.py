@@ -321,3 +321,24 @@ def test_impossible_retrieval_dates_are_refused(kb_dir, tmp_path, day):
     assert result.exit_code == 2
     assert f"--retrieved: '{day}' is not a date like 2026-11-24" in result.output
     assert tree_digest(kb_dir) == before
+
+
+# Workflow commands in data ------------------------------------------------------------------------------------
+
+def test_data_starts_no_workflow_command_in_the_github_report(kb_dir):
+    claims = kb_dir / "claims" / "b.ttl"
+    injected = "5–8\\n::add-mask::secret\\r::warning file=x::owned\\u2028::error::pwned"
+    claims.write_text(claims.read_text(encoding="utf-8").replace('kb:stated "5–8"', f'kb:stated "{injected}"'),
+                      encoding="utf-8")
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache", "--format", "github")
+    assert result.exit_code == 1
+    lines = result.output.removesuffix("\n").split("\n")
+    assert lines == result.output.splitlines()  # no other line break either
+    stop = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[stop].removeprefix("::stop-commands::")
+    assert len(token) == 32 and lines[-1] == f"::{token}::"
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines[:stop])
+    assert any("5–8%0A::add-mask::secret%0D::warning file=x::owned⏎::error::pwned" in line for line in lines[:stop])
+    plain = lines[stop + 1:-1]
+    assert plain and not any(line.startswith("::") for line in plain)
+    assert any('says "5–8⏎::add-mask::secret⏎::warning file=x::owned⏎::error::pwned"' in line for line in plain)

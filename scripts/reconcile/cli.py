@@ -143,9 +143,11 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     elif fmt == "sarif":
         click.echo(report.sarif(result), nl=False)
     else:
+        text = report.check_text(result, fail_on)
         if fmt == "github":
             click.echo(report.github_annotations(result), nl=False)
-        click.echo(report.check_text(result, fail_on), nl=False)
+            text = report.without_workflow_commands(text)
+        click.echo(text, nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_path:
         with open(summary_path, "a", encoding="utf-8") as summary:
