@@ -342,3 +342,42 @@ def test_data_starts_no_workflow_command_in_the_github_report(kb_dir):
     plain = lines[stop + 1:-1]
     assert plain and not any(line.startswith("::") for line in plain)
     assert any('says "5–8⏎::add-mask::secret⏎::warning file=x::owned⏎::error::pwned"' in line for line in plain)
+
+
+# A hand-written file the appended block must still fit ---------------------------------------------------------
+
+ADD_CLAIM = ["--shapes", SHAPES, "--by", "ed", "--source", "a", "--topic", "nsaid-stop-before", "--context",
+             "before-treatment", "--quote", "for 3 weeks", "--value", "3 weeks"]
+
+
+@pytest.mark.parametrize("other", ["@prefix ann: <http://www.w3.org/ns/oa#> .", "@prefix oa: <http://example.org/other#> ."])
+def test_add_claim_fits_a_file_binding_prefixes_otherwise(kb_dir, other):
+    claims = kb_dir / "claims" / "a.ttl"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("@prefix oa: <http://www.w3.org/ns/oa#> .", other).replace(" oa:", " ann:")
+                      if other.startswith("@prefix ann") else text.replace("@prefix oa: <http://www.w3.org/ns/oa#> .",
+                                                                            "@prefix oa: <http://www.w3.org/ns/oa#> .\n" + other),
+                      encoding="utf-8")
+    before = load(kb_dir)
+    errors_before = {(f.code, f.focus) for f in run_check(before, SHAPES, "never").findings if f.severity == "error"}
+    ok(run("add-claim", "--kb", kb_dir, *ADD_CLAIM))
+    after = load(kb_dir)
+    claim = after.claim("a-nsaid-stop-before")
+    assert claim is not None and claim.quote == "for 3 weeks" and claim.start >= 0 and claim.source == "a"
+    assert [c for c in after.claims if c.id != claim.id] == [c for c in before.claims]
+    errors = {(f.code, f.focus) for f in run_check(after, SHAPES, "never").findings if f.severity == "error"}
+    assert errors == errors_before  # the new block is sound, whatever the file's own blocks mean
+
+
+def test_add_claim_refuses_a_block_that_would_not_parse(kb_dir):
+    topics = kb_dir / "topics.ttl"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n<https://reconcile-kb.org/topic/odd(id)> a skos:Concept, "
+                      'kb:Topic ;\n    skos:prefLabel "Odd"@en ;\n    skos:definition "Odd?"@en ;\n'
+                      "    kb:quantityKind kb:Duration ;\n    kb:safety kb:Low .\n", encoding="utf-8")
+    before = tree_digest(kb_dir)
+    args = [a if a != "nsaid-stop-before" else "odd(id)" for a in ADD_CLAIM]
+    result = run("add-claim", "--kb", kb_dir, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {kb_dir / 'claims' / 'a.ttl'}:")
+    assert "the file would no longer parse with this change" in result.output and "nothing was changed" in result.output
+    assert tree_digest(kb_dir) == before
