@@ -381,3 +381,18 @@ def test_add_claim_refuses_a_block_that_would_not_parse(kb_dir):
     assert result.output.startswith(f"Error: {kb_dir / 'claims' / 'a.ttl'}:")
     assert "the file would no longer parse with this change" in result.output and "nothing was changed" in result.output
     assert tree_digest(kb_dir) == before
+
+
+def test_add_source_run_again_completes_a_pair_an_interruption_left_half_done(kb_dir, tmp_path):
+    page = tmp_path / "new.txt"
+    page.write_text("New sheet\n\nAvoid NSAIDs for a day.\n", encoding="utf-8")
+    shutil.copy(page, kb_dir / "sources" / "new.txt")  # killed after the text took its name, before sources.ttl
+    assert not [f for f in run_check(load(kb_dir), SHAPES, "never").findings if f.severity == "error"]
+    ok(run("add-source", "--kb", kb_dir, page, "--title", "New"))
+    kb = load(kb_dir)
+    assert kb.sources["new"].file_name == "new.txt" and kb.source_text("new") == page.read_text(encoding="utf-8")
+    other = tmp_path / "other" / "new.txt"  # a different text under a name already taken is still refused
+    other.parent.mkdir()
+    other.write_text("Another sheet\n", encoding="utf-8")
+    result = run("add-source", "--kb", kb_dir, other, "--title", "Other", "--key", "other")
+    assert result.exit_code == 2 and "a different file with this name is already in" in result.output

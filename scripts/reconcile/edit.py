@@ -23,7 +23,7 @@ from .errors import KbError
 from .load import KnowledgeBase, read_text
 from .modality import from_option
 from .quotes import Anchor, QuoteError, find_quote
-from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
+from .turtle import TEMPORARY_SUFFIX, append_block, string
 from .values import Value, ValueParseError, format_decimal, parse_value
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
@@ -227,9 +227,11 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
                key: str | None = None, by: str | None = None) -> str:
     """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
 
-    Both are written or neither: the text goes to a new temporary file first, takes its
-    name only once its block is in kb/sources.ttl, and the block is taken out again if
-    that fails. `kb` must be loaded under the write lock (`lock.writing`).
+    Both are written or neither: the text goes to a new temporary file, takes its name
+    (never replacing another file), and is removed again when its block cannot be added to
+    kb/sources.ttl. A text left by an add-source killed between the two steps is named by no
+    source, so the knowledge base is sound, and the same command run again completes the pair.
+    `kb` must be loaded under the write lock (`lock.writing`).
     """
     for option, value in (("--title", title), ("--publisher", publisher), ("--kind", kind), ("--key", key),
                           ("--by", by), ("FILE", str(file))):
@@ -257,23 +259,32 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
     if key in kb.sources:
         raise KbError(f"--key: a source with key '{key}' already exists; give another with --key.")
     target = kb.sources_dir / file.name
+    if _left_by_an_interrupted_add(kb, target, data):
+        target.unlink()
     if target.exists() or target.is_symlink():
-        raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
+        raise KbError(f"{target}: a different file with this name is already in {kb.sources_dir}/; rename the new file.")
     block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
                          publisher, kind, url, retrieved, editor_id(by), now())
-    sources_file = kb.root / "sources.ttl"
-    before = read_text(sources_file) if sources_file.exists() else None
     temporary = _write_temporary(kb.sources_dir, target.name, data)
     try:
-        append_block(sources_file, block, SOURCES_FILE_COMMENT)
-        try:
-            _take_name(temporary, target)
-        except OSError as error:
-            _restore(sources_file, before)
-            raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
+        _take_name(temporary, target)
+    except OSError as error:
+        raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
     finally:
         temporary.unlink(missing_ok=True)
+    try:
+        append_block(kb.root / "sources.ttl", block, SOURCES_FILE_COMMENT)
+    except BaseException:  # a full disk, Ctrl-C: the text goes again
+        target.unlink(missing_ok=True)
+        raise
     return key
+
+
+def _left_by_an_interrupted_add(kb: KnowledgeBase, target: Path, data: bytes) -> bool:
+    """Whether `target` is this very text, named by no source: an add-source stopped between its two steps."""
+    if target.is_symlink() or not target.is_file() or any(s.file_name == target.name for s in kb.sources.values()):
+        return False
+    return target.read_bytes() == data
 
 
 def _take_name(temporary: Path, target: Path) -> None:
@@ -303,14 +314,6 @@ def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{folder}: cannot write ({error.strerror}); nothing was changed.") from None
     return Path(temporary)
-
-
-def _restore(path: Path, text: str | None) -> None:
-    """Put `path` back as it was (`text`, or no file) after a later step of the same change failed."""
-    if text is None:
-        path.unlink(missing_ok=True)
-    else:
-        write_atomic(path, text)
 
 
 def _read_source_bytes(file: Path) -> bytes:
