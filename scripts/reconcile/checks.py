@@ -11,7 +11,7 @@ from .carried import check_quote_values
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase, decode
-from .model import SOURCE, local_name
+from .model import CLAIM, SOURCE, TOPIC, local_name
 from .paths import SourceMissing
 from .quotes import verify
 from .shacl import load_shapes, run
@@ -97,6 +97,23 @@ def check_identifiers(kb: KnowledgeBase) -> list[Finding]:
             for kind, name in named if not _ID.fullmatch(name)]
 
 
+def check_repeated_ids(kb: KnowledgeBase) -> list[Finding]:
+    """Claims, topics and sources written in more than one block: two of them sharing one id fuse into one."""
+    kinds = {CLAIM[c.id]: "claim" for c in kb.claims} | {TOPIC[t]: "topic" for t in kb.topics}
+    kinds |= {SOURCE[k]: "source" for k in kb.sources}
+    findings = []
+    for subject, again in kb.repeated.items():
+        kind = kinds.get(subject)
+        if kind is None:
+            continue
+        where = ", ".join(str(location) for location in again)
+        findings.append(Finding("duplicate-id", "error",
+                                f"the {kind} id {local_name(subject)!r} starts another block at {where}: two "
+                                f"{kind}s with one id fuse into one; give one of them another id (or merge the blocks).",
+                                local_name(subject), kb.location(subject)))
+    return findings
+
+
 def _written_at(kb: KnowledgeBase, name: str):
     """Where the subject whose IRI ends in `name` is written (looked up for the few bad ids only)."""
     return next((location for iri, location in kb.locations.items() if local_name(iri) == name), None)
@@ -106,4 +123,4 @@ def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None,
     """Every structural finding: shapes, source files, quotes and whether each quote carries its claim's value."""
     sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
     return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb)
-                  + check_identifiers(kb), key=Finding.sort_key)
+                  + check_identifiers(kb) + check_repeated_ids(kb), key=Finding.sort_key)

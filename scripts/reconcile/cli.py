@@ -162,7 +162,14 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    selected = [c for c in load(kb_dir).claims
+    from .edit import suggest as did_you_mean
+
+    kb = load(kb_dir)
+    if source is not None and source not in kb.sources:
+        raise KbError(f"--source: {did_you_mean(source, list(kb.sources), 'source')}")
+    if topic is not None and topic not in kb.topics:
+        raise KbError(f"--topic: {did_you_mean(topic, list(kb.topics), 'topic')}")
+    selected = [c for c in kb.claims
                 if (source is None or c.source == source) and (topic is None or c.topic == topic)]
     click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
 

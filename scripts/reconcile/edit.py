@@ -10,7 +10,9 @@ import getpass
 import hashlib
 import os
 import re
+import stat
 import tempfile
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -53,9 +55,17 @@ def now() -> str:
 
 
 def editor_id(name: str | None = None) -> str:
-    """A slug for the person adding data: the given name, else the login name."""
-    name = name or getpass.getuser() or "editor"
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "editor"
+    """A slug for the person adding data: the given name, else the login name. Letters of any script stay
+    (José is josé, 李明 stays 李明); other characters become dashes."""
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no login name: no USER or LOGNAME, and no passwd entry for this uid
+            raise KbError(f"--by: there is no login name for user id {os.getuid()}; give your name with --by. "
+                          "Nothing was changed.") from None
+    kept = "".join(c if c.isascii() and c.isalnum() or ord(c) >= 0xC0 and c.isalnum() else "-"
+                   for c in unicodedata.normalize("NFC", name.lower()))
+    return re.sub(r"-+", "-", kept).strip("-") or "editor"
 
 
 def suggest(name: str, choices: list[str], what: str) -> str:
@@ -313,10 +323,20 @@ def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{folder}: cannot write ({error.strerror}); nothing was changed.") from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return Path(temporary)
 
 
 def _read_source_bytes(file: Path) -> bytes:
+    try:
+        info = file.stat()
+    except OSError:
+        info = None  # read_text below names the file and what is wrong
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise KbError(f"{file}: is not a regular file (a folder, FIFO or device); give the text or HTML file "
+                      "to add. Nothing was changed.")
     if file.is_file() and file.stat().st_size > MAX_SOURCE_BYTES:
         raise KbError(f"{file}: {file.stat().st_size // (1024 * 1024)} MB is too large for a source "
                       f"(the limit is {MAX_SOURCE_BYTES // (1024 * 1024)} MB); add the relevant page only.")

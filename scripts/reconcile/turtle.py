@@ -111,6 +111,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def remove_temporaries(root: Path) -> None:
