@@ -188,3 +188,10 @@ def test_publish_leaves_out_turtle_among_the_sources(server, kb_dir):
     publish(kb_dir, store)
     assert not store.ask("ASK { <urn:evil> ?p ?o }")
     assert len(store.graph()) == len(load(kb_dir).store.triples())
+
+
+def test_the_gate_never_passes_an_empty_store(server):
+    result = CliRunner().invoke(main, ["check", "--endpoint", server, "--shapes", str(SHAPES)])
+    assert result.exit_code == 2
+    assert result.output == ("Error: The store holds no topics and no claims; publish the knowledge base to it with "
+                             "`kb publish` first, or check the --endpoint.\n")

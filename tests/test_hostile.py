@@ -3,10 +3,13 @@ Turtle hidden among the sources, an output folder over the knowledge base, bytes
 from __future__ import annotations
 
 import os
+import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ from reconcile.conflicts import find_conflicts
 from reconcile.gate import run_check
 from reconcile.load import load
 from reconcile.lock import writing
-from reconcile.reviews import record_review
+from reconcile.reviews import read_reviews, record_review
 from reconcile.turtle import string
 
 from conftest import SHAPES, build_site, tree_digest
@@ -396,3 +399,125 @@ def test_add_source_run_again_completes_a_pair_an_interruption_left_half_done(kb
     other.write_text("Another sheet\n", encoding="utf-8")
     result = run("add-source", "--kb", kb_dir, other, "--title", "Other", "--key", "other")
     assert result.exit_code == 2 and "a different file with this name is already in" in result.output
+
+
+# Low-severity cases: each a clear message, exit 2, nothing left behind -------------------------------------------
+
+def test_reviewer_names_keep_letters_of_any_script(kb_dir):
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
+           "José Müller", "--note", "n"))
+    ok(run("add-claim", "--kb", kb_dir, *[a if a != "ed" else "李明" for a in ADD_CLAIM]))
+    kb = load(kb_dir)
+    assert [r.by for r in read_reviews(kb)] == ["josé-müller"]
+    assert kb.claim("a-nsaid-stop-before").added_by == "李明"
+
+
+def test_no_login_name_asks_for_by(kb_dir, monkeypatch):
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "getuid", lambda: 2_000_000_123)  # a user id with no passwd entry
+    before = tree_digest(kb_dir)
+    result = run("add-claim", "--kb", kb_dir, *[a for a in ADD_CLAIM if a not in ("--by", "ed")])
+    assert result.exit_code == 2
+    assert result.output == ("Error: --by: there is no login name for user id 2000000123; give your name with --by. "
+                             "Nothing was changed.\n")
+    assert tree_digest(kb_dir) == before
+
+
+def test_claims_of_an_unknown_source_or_topic_are_refused(kb_dir):
+    result = run("claims", "--kb", kb_dir, "--source", "nosuch")
+    assert result.exit_code == 2 and result.output.startswith("Error: --source: Unknown source 'nosuch'.") and "List them with `kb sources`." in result.output
+    result = run("claims", "--kb", kb_dir, "--topic", "session-counts")
+    assert result.exit_code == 2 and "--topic: Unknown topic 'session-counts'. Did you mean session-count" in result.output
+
+
+def test_the_gate_never_passes_an_empty_or_missing_knowledge_base(kb_dir, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("check", "--kb", empty, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and f"{empty / 'topics.ttl'}: file not found; point --kb at" in result.output
+    (kb_dir / "topics.ttl").unlink()
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and f"{kb_dir / 'topics.ttl'}: file not found" in result.output
+    (kb_dir / "topics.ttl").write_text("# nothing yet\n", encoding="utf-8")
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and "defines no topic; the knowledge base is empty" in result.output
+
+
+def test_a_byte_order_mark_is_named(kb_dir):
+    topics = kb_dir / "topics.ttl"
+    topics.write_bytes(b"\xef\xbb\xbf" + topics.read_bytes())
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {topics}:1: the file starts with a byte order mark (an invisible U+FEFF), which "
+                             "Turtle does not allow; save it as UTF-8 without a byte order mark.\n")
+
+
+def test_add_source_refuses_devices_and_fifos_unread(kb_dir, tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    before = tree_digest(kb_dir)
+    for path in ("/dev/zero", fifo, tmp_path):
+        result = subprocess.run([KB, "add-source", "--kb", str(kb_dir), str(path), "--title", "T"], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2
+        assert f"{path}: is not a regular file (a folder, FIFO or device)" in result.stderr
+    assert tree_digest(kb_dir) == before
+
+
+def test_duplicated_claim_ids_are_reported_as_duplicates(kb_dir):
+    claims = kb_dir / "claims" / "a.ttl"
+    text = claims.read_text(encoding="utf-8")
+    block = text[text.index("claim:a-session-count a kb:Claim"):]
+    block = block[:block.index(" .\n") + 3]
+    claims.write_text(text + "\n" + block.replace('"3–6 sessions"', '"3-6 sessions"'), encoding="utf-8")
+    findings = [f for f in run_check(load(kb_dir), SHAPES, "never").findings if f.code == "duplicate-id"]
+    assert len(findings) == 1 and findings[0].focus == "a-session-count"
+    assert findings[0].location.line == next(i for i, line in enumerate(text.split("\n"), 1)
+                                             if line.startswith("claim:a-session-count"))
+    assert f"starts another block at {claims}:" in findings[0].message
+
+
+def test_ctrl_c_during_writes_leaves_no_temporary_file(kb_dir, tmp_path):
+    chance = random.Random(20261202)
+    for number in range(20):
+        page = tmp_path / f"page-{number}.txt"
+        page.write_text(f"Page {number}\n\nAvoid NSAIDs for {number + 1} days.\n", encoding="utf-8")
+        process = subprocess.Popen([KB, "add-source", "--kb", str(kb_dir), str(page), "--title", f"P{number}", "--by",
+                                    "ed"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(chance.uniform(0.0, 0.9))
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")], (number, err)
+        kb = load(kb_dir)  # parses
+        if process.returncode == 0:
+            assert f"page-{number}" in kb.sources
+    assert not (kb_dir / ".lock").exists()
+
+
+def test_an_unwritable_step_summary_is_a_message(kb_dir, tmp_path):
+    summary = tmp_path / "no-such-folder" / "summary.md"
+    result = CliRunner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}).invoke(
+        main, ["check", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--no-cache", "--fail-on", "never"])
+    assert result.exit_code == 2 and result.output.endswith(f"Error: {summary}: No such file or directory.\n")
+
+
+def test_render_into_a_file_or_onto_a_full_disk_is_a_message(kb_dir, tmp_path):
+    a_file = tmp_path / "docs.txt"
+    a_file.write_text("not a folder\n")
+    result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", a_file)
+    assert result.exit_code == 2 and result.output == f"Error: {a_file}: is not a folder; give an output folder with --out.\n"
+    docs = tmp_path / "docs"
+    ok(run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", docs))
+    before = tree_digest(docs)
+    limit = 4096  # the pages fit, the downloads of the knowledge base do not
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([KB, "render", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--out", str(docs)],
+                            capture_output=True, text=True, preexec_fn=small_files, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "cannot write (File too large); nothing was changed." in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(docs) == before and not list(tmp_path.glob(".docs.render-*"))
