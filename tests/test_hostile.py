@@ -23,6 +23,7 @@ from reconcile.load import load
 from reconcile.lock import writing
 from reconcile.reviews import read_reviews, record_review
 from reconcile.turtle import string
+from test_browser import browser  # noqa: F401 - the headless Chromium fixture
 
 from conftest import SHAPES, build_site, tree_digest
 
@@ -521,3 +522,34 @@ def test_render_into_a_file_or_onto_a_full_disk_is_a_message(kb_dir, tmp_path):
     assert result.returncode == 2, result.stderr
     assert "cannot write (File too large); nothing was changed." in result.stderr and "Traceback" not in result.stderr
     assert tree_digest(docs) == before and not list(tmp_path.glob(".docs.render-*"))
+
+
+@pytest.mark.browser
+def test_nothing_from_the_data_runs_in_chromium(kb_dir, tmp_path, browser):  # noqa: F811 - the fixture imported above
+    import functools
+    import http.server
+    import threading
+
+    from selenium.common.exceptions import NoAlertPresentException
+
+    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    try:
+        for page in pages:
+            browser.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
+            time.sleep(0.1)  # handlers of images that fail to load run just after the load
+            try:
+                alert = browser.switch_to.alert
+            except NoAlertPresentException:
+                continue
+            text = alert.text
+            alert.dismiss()
+            pytest.fail(f"{page}: data ran as script (alert {text!r})")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "sources/evil.html" in pages and any(p.startswith("topics/javascript") for p in pages)
