@@ -508,7 +508,7 @@ def test_render_into_a_file_or_onto_a_full_disk_is_a_message(kb_dir, tmp_path):
     a_file = tmp_path / "docs.txt"
     a_file.write_text("not a folder\n")
     result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", a_file)
-    assert result.exit_code == 2 and result.output == f"Error: {a_file}: is not a folder; give an output folder with --out.\n"
+    assert result.exit_code == 2 and result.output == f"Error: {a_file}: is not a folder; give an output folder with --out. Nothing was changed.\n"
     docs = tmp_path / "docs"
     ok(run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", docs))
     before = tree_digest(docs)

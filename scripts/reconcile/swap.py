@@ -34,7 +34,7 @@ def replacing_folder(out: Path, made: list[str]) -> Iterator[Path]:
     """
     out = Path(os.path.abspath(out))
     if out.exists() and not out.is_dir():
-        raise KbError(f"{out}: is not a folder; give an output folder with --out.")
+        raise KbError(f"{out}: is not a folder; give an output folder with --out. Nothing was changed.")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         lock = os.open(out.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
