@@ -23,7 +23,7 @@ def test_add_claim_appends_a_block_and_keeps_hand_edits(kb_dir):
                        "--quote", "Clinic A aftercare sheet", "--value", "72 hours")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Added claim a-nsaid-stop-before at {path}:")
-    assert "agreement (none)" in result.output  # 72 hours = c's 3 days
+    assert "agreement: it joins the position '3 days' held by c." in result.output  # 72 hours = c's 3 days
     after = path.read_text()
     assert after.startswith(before) and "# a reviewer's comment" in after
     claim = load(kb_dir).claim("a-nsaid-stop-before")
@@ -137,3 +137,73 @@ def test_new_topic(kb_dir):
     grouped = run("new-topic", "--kb", kb_dir, "--id", "x-after", "--label", "x", "--definition", "x",
                   "--kind", "YesNo", "--safety", "Low", "--group", "nowhere")
     assert grouped.exit_code == 2 and "--group: 'nowhere' is not a topic group; use one of aftercare." in grouped.output
+
+
+def test_one_quote_on_several_topics_and_contexts(kb_dir):
+    before = (kb_dir / "claims" / "b.ttl").read_text()
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks",
+                       "--also", "first-results-time:general", "--also", "nsaid-avoid-after:maintenance=21 days")
+    assert result.exit_code == 0, result.output
+    kb = load(kb_dir)
+    added = [kb.claim(i) for i in ("b-nsaid-avoid-after-3", "b-first-results-time", "b-nsaid-avoid-after-4")]
+    assert [(c.topic, c.context, c.stated, c.start) for c in added] == [
+        ("nsaid-avoid-after", "after-treatment", "3 weeks", 177), ("first-results-time", "general", "3 weeks", 177),
+        ("nsaid-avoid-after", "maintenance", "21 days", 177)]
+    assert (kb_dir / "claims" / "b.ttl").read_text().startswith(before)
+    assert "Added claim b-first-results-time at" in result.output
+    assert ("contradiction (low) first-results-time-5e19af12: it contradicts a's 'Results appear within two to three "
+            "months.' (2–3 months); status: new.") in result.output
+
+
+def test_a_refused_also_adds_none_of_the_claims(kb_dir):
+    before = tree_digest(kb_dir)
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks",
+                       "--also", "session-count:initial-course")
+    assert result.exit_code == 2 and "--value: '3 weeks' has a unit 'weeks'" in result.output
+    assert tree_digest(kb_dir) == before
+    bad = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--quote", "x", "--value", "3 days",
+                    "--also", ":general")
+    assert bad.exit_code == 2 and "--also: ':general' must be TOPIC, TOPIC:CONTEXT or TOPIC:CONTEXT=VALUE" in bad.output
+
+
+def test_a_likely_duplicate_is_added_with_a_warning(kb_dir):
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks")
+    assert result.exit_code == 0
+    assert (f"{kb_dir / 'claims' / 'b.ttl'}:86: warning: claim b-nsaid-avoid-after-2 of the same source, topic and "
+            "context quotes overlapping words") in result.output
+    same_value = add_claim(kb_dir, "--source", "c", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                           "--quote", "Stop NSAIDs 3 days before treatment.", "--value", "three weeks")
+    assert "claim c-nsaid-avoid-after of the same source, topic and context states the same value (3 weeks)" in same_value.output
+    other = add_claim(kb_dir, "--source", "c", "--topic", "nsaid-avoid-after", "--context", "maintenance",
+                      "--quote", "Plan 4 to 6 sessions.", "--value", "4 days")
+    assert "warning" not in other.output
+
+
+def test_dry_run_add_claim_prints_block_and_feedback_and_writes_nothing(kb_dir):
+    before = tree_digest(kb_dir)
+    result = add_claim(kb_dir, "--source", "a", "--topic", "nsaid-stop-before", "--context", "before-treatment",
+                       "--quote", "Clinic A aftercare sheet", "--value", "72 hours", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert tree_digest(kb_dir) == before
+    assert result.output.startswith(f"Would add claim a-nsaid-stop-before to {kb_dir / 'claims' / 'a.ttl'}.\n"
+                                    "agreement: it joins the position '3 days' held by c.\n")
+    assert 'kb:stated "72 hours" ;' in result.output and result.output.endswith("Nothing was written.\n")
+
+
+def test_dry_run_add_source_and_new_topic_write_nothing(kb_dir, tmp_path):
+    page = tmp_path / "new-clinic.txt"
+    page.write_text("New clinic\n\nAvoid saunas for 2 days after treatment.\n")
+    before = tree_digest(kb_dir)
+    source = run("add-source", "--kb", kb_dir, page, "--title", "New clinic", "--by", "ed", "--dry-run")
+    assert source.exit_code == 0, source.output
+    assert f"Would copy {page} to {kb_dir / 'sources' / 'new-clinic.txt'}" in source.output
+    assert 'source:new-clinic a kb:Source ;' in source.output
+    topic = run("new-topic", "--kb", kb_dir, "--id", "sauna-after", "--label", "Sauna after treatment",
+                "--definition", "How long to avoid saunas after treatment.", "--kind", "Duration", "--safety", "Low",
+                "--dry-run")
+    assert topic.exit_code == 0, topic.output
+    assert "topic:sauna-after a skos:Concept, kb:Topic ;" in topic.output and "Dry run: nothing was written." in topic.output
+    assert tree_digest(kb_dir) == before

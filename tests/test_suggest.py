@@ -152,7 +152,7 @@ def test_a_refused_entry_stops_the_whole_draft(leaflet_kb, tmp_path):
 def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_its_place(kb_dir, tmp_path):
     page = tmp_path / "e.txt"
     page.write_text("Avoid NSAIDs for 2 days after.\nNote.\nAvoid NSAIDs for 2 days after.\nStop NSAIDs 9 days after.\n")
-    add_source(load(kb_dir), page, title="E", key="e")
+    add_source(load(kb_dir), page, title="E", key="e", by="ed")
     kb = load(kb_dir)
     proposals = propose(kb, "e")
     assert [(p.quote, p.start) for p in proposals] == [
@@ -161,7 +161,7 @@ def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_it
     draft.write_text(write_draft(kb, "e", proposals[1:], draft).replace("accept = false", "accept = true"))
     outcomes, total = check_draft(kb, draft)
     assert [o.claim_id for o in outcomes] == ["e-nsaid-avoid-after", "e-nsaid-avoid-after-2"] and total == 2
-    added, _ = apply_draft(kb, draft)
+    added, _ = apply_draft(kb, draft, by="ed")
     claims = {c.id: c for c in load(kb_dir).claims if c.source == "e"}
     assert {i: (c.start, c.stated) for i, c in claims.items()} == {
         "e-nsaid-avoid-after": (37, "2 days"), "e-nsaid-avoid-after-2": (68, "9 days")}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .edit import NewClaim, add_claim, prepare_claim
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote
 from .suggest import Proposal
@@ -139,11 +140,12 @@ def _occurrence(kb: KnowledgeBase, source: str, quote: str, start) -> int | None
 def check_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Outcome], int]:
     """Check every accepted entry as `kb add-claim` would, writing nothing; also the number of entries."""
     entries, total = read_draft(kb, path)
-    outcomes, planned = [], {}
+    outcomes: list[Outcome] = []
+    planned: dict[tuple, int] = {}
     taken = {c.id for c in kb.claims}
     for entry in entries:
         if entry.claim is None:
-            outcomes.append(Outcome(entry, None, entry.problem))
+            outcomes.append(Outcome(entry, None, entry.problem or ""))
             continue
         new = entry.claim
         try:
@@ -173,13 +175,15 @@ def _next_free(claim_id: str, base: str, taken: set[str]) -> str:
     return f"{base}-{number}"
 
 
-def apply_draft(kb: KnowledgeBase, path: Path, dry_run: bool = False, by: str | None = None) -> tuple[list[Outcome], int]:
+def apply_draft(kb: KnowledgeBase, path: Path, dry_run: bool = False, by: str = "") -> tuple[list[Outcome], int]:
     """Add every accepted entry of a draft, or none when any is refused (or with `dry_run`)."""
+    require_editor(kb, by)
     outcomes, total = check_draft(kb, path)
     if dry_run or any(o.claim_id is None for o in outcomes):
         return outcomes, total
     added = []
     for outcome in outcomes:
+        assert outcome.entry.claim is not None  # entries that are not claims were refused above
         claim_id = add_claim(kb, outcome.entry.claim, by=by)
         added.append(Outcome(outcome.entry, claim_id, f"{path}:{outcome.entry.line}: added claim {claim_id}"))
         kb = load(kb.root)  # the next entry's id and duplicate check see this claim

@@ -12,6 +12,7 @@ import click
 
 from .edit import NewClaim, add_claim
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote, line_of
 from .suggest import Option, Proposal
@@ -31,8 +32,9 @@ class Choice:
     start: int
 
 
-def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) -> list[str]:
+def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str) -> list[str]:
     """Ask about each proposal; returns the ids of the claims added."""
+    require_editor(kb, by)
     added: list[str] = []
     for number, proposal in enumerate(proposals, start=1):
         text = kb.source_text(proposal.source)
@@ -120,7 +122,7 @@ def _ask_quote(text: str, choice: Choice) -> None:
     choice.quote, choice.start = anchor.exact, anchor.start
 
 
-def _add(kb: KnowledgeBase, source: str, choice: Choice, by: str | None) -> str | None:
+def _add(kb: KnowledgeBase, source: str, choice: Choice, by: str) -> str | None:
     new = NewClaim(source=source, topic=choice.option.topic, quote=choice.quote, value=choice.option.value,
                    context=choice.option.context, occurrence=_occurrence(kb.source_text(source), choice))
     try:
