@@ -8,7 +8,7 @@ from reconcile.edit import add_source
 from reconcile.load import load
 from reconcile.suggest import Option, propose
 
-from conftest import tree_digest
+from conftest import SHAPES, tree_digest
 
 LEAFLET = ("Clinic D leaflet\n"
            "\n"
@@ -104,13 +104,17 @@ def test_apply_adds_exactly_the_accepted_entries(leaflet_kb, tmp_path):
     draft = tmp_path / "d.toml"
     run("suggest", "--kb", leaflet_kb, "d", "--out", draft)
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Sessions: 3-5")
-    result = run("apply", "--kb", leaflet_kb, draft, "--by", "ed")
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft, "--by", "ed")
     assert result.exit_code == 0, result.output
     lines = draft.read_text().splitlines()
     first, second = [n for n, line in enumerate(lines, start=1) if line == "[[claim]]"][:2]
-    assert result.output == (f"{draft}:{first}: added claim d-nsaid-avoid-after\n"
-                             f"{draft}:{second}: added claim d-session-count\n"
-                             "Added 2 claim(s), 3 entries not accepted. Run `kb check` to see conflicts.\n")
+    assert result.output.startswith(
+        f"{draft}:{first}: added claim d-nsaid-avoid-after\n"
+        "    agreement: it joins the position '3 weeks' held by a, b and c.\n"
+        "    contradiction (high) nsaid-avoid-after-acbd48d8: it contradicts b's 'Stop NSAIDs for 4 days after "
+        "treatment.' (4 days); status: new.\n"
+        f"{draft}:{second}: added claim d-session-count\n")
+    assert result.output.endswith("Added 2 claim(s), 3 entries not accepted. Run `kb check` to see conflicts.\n")
     kb = load(leaflet_kb)
     added = [c for c in kb.claims if c.source == "d"]
     assert [(c.id, c.topic, c.context, c.quote, c.stated, c.min, c.max, c.start, c.end, c.added_by) for c in added] == [
@@ -126,7 +130,7 @@ def test_dry_run_checks_everything_and_writes_nothing(leaflet_kb, tmp_path):
     run("suggest", "--kb", leaflet_kb, "d", "--out", draft)
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Time: ≤30 minutes")
     before = tree_digest(leaflet_kb)
-    result = run("apply", "--kb", leaflet_kb, draft, "--dry-run")
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would add claim d-nsaid-avoid-after\n" in result.output
     assert "would add claim d-first-results-time\n" in result.output
@@ -140,7 +144,7 @@ def test_a_refused_entry_stops_the_whole_draft(leaflet_kb, tmp_path):
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Time: ≤30 minutes",
            values={"Avoid NSAIDs for 3 weeks after the session.": "a while", "Time: ≤30 minutes": ""})
     before = tree_digest(leaflet_kb)
-    result = run("apply", "--kb", leaflet_kb, draft)
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft)
     assert result.exit_code == 2
     lines = draft.read_text().splitlines()
     first, third = [n for n, line in enumerate(lines, start=1) if line == "[[claim]]"][0:3:2]
@@ -170,9 +174,9 @@ def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_it
 def test_a_bad_draft_is_a_message(leaflet_kb, tmp_path):
     draft = tmp_path / "bad.toml"
     draft.write_text('source = "d"\n[[claim]]\naccept = yes\n')
-    result = run("apply", "--kb", leaflet_kb, draft)
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft)
     assert result.exit_code == 2 and f"{draft}: not a valid draft: " in result.output
-    missing = run("apply", "--kb", leaflet_kb, tmp_path / "none.toml")
+    missing = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, tmp_path / "none.toml")
     assert missing.exit_code == 2 and "none.toml: file not found." in missing.output
 
 

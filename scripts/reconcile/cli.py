@@ -572,26 +572,34 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
 
 @main.command("apply")
 @kb_option
+@shapes_option
 @click.argument("draft", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every accepted entry and say what would be added; write nothing.")
 @by_option
 @wait_options
-def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None, wait: bool,
+def apply_command(kb_dir: Path, shapes: Path | None, draft: Path, dry_run: bool, by: str | None, wait: bool,
                   wait_timeout: float | None) -> None:
-    """Add the accepted entries of a draft written by `kb suggest --out`.
+    """Add the accepted entries of a draft written by `kb suggest --out`, and say what each agrees or conflicts with.
 
     Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
     """
     from .draft import apply_draft
+    from .feedback import claim_feedback, require_shapes
 
+    shapes_dir = _shapes(kb_dir, shapes)
+    require_shapes(shapes_dir)
     editor = _editor(by)
     if dry_run:
         outcomes, total = apply_draft(load(kb_dir), draft, dry_run=True, by=editor)
     else:
         with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
             outcomes, total = apply_draft(kb, draft, by=editor)
+    added = [o.claim_id for o in outcomes if o.claim_id and not dry_run]
+    feedback = claim_feedback(load(kb_dir), shapes_dir, added) if added else {}
     for outcome in outcomes:
         click.echo(outcome.message)
+        for line in feedback.get(outcome.claim_id or "", []):
+            click.echo(f"    {line}")
     refused = [o for o in outcomes if o.claim_id is None]
     skipped = total - len(outcomes)
     if refused:
