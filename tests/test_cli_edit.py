@@ -38,7 +38,8 @@ def test_add_claim_appends_a_block_and_keeps_hand_edits(kb_dir):
     (["--source", "a", "--topic", "session-count", "--quote", "Most patients need 3-7 sessions", "--value", "3–7"],
      "closest passage, on line 4"),
     (["--source", "a", "--topic", "session-count", "--quote", "Most patients need 3–6 sessions.", "--value", "several"],
-     "--value: Could not read 'several'"),
+     "--value: Could not read 'several' as a number. Topic session-count's value kind is Number: give a value "
+     "such as '3–6', '5 sessions'"),
     (["--source", "a", "--topic", "session-count", "--context", "initial-course", "--quote", "Most patients need 3–6 sessions.",
       "--value", "3–6"], "already records this quote"),
     (["--source", "a", "--topic", "session-count"], "Missing --quote, --value"),

@@ -124,7 +124,7 @@ def prepare_claim(kb: KnowledgeBase, new: NewClaim, taken: set[str] | None = Non
     try:
         value = parse_value(new.value, topic.kind)
     except ValueParseError as error:
-        raise KbError(f"--value: {error}") from None
+        raise KbError(f"--value: {error.for_topic(new.topic)}") from None
     if value.category is not None:
         value = replace(value, category=check_category(kb, new.topic, value.category, new.new_value))
     for claim in kb.claims:
