@@ -208,3 +208,64 @@ def test_dry_run_add_source_and_new_topic_write_nothing(kb_dir, tmp_path):
     assert topic.exit_code == 0, topic.output
     assert "topic:sauna-after a skos:Concept, kb:Topic ;" in topic.output and "Dry run: nothing was written." in topic.output
     assert tree_digest(kb_dir) == before
+
+
+DRAFT = '''source = "c"
+[[claim]]
+accept = true
+quote = "Plan 4 to 6 sessions."
+topic = "first-results-time"
+context = "general"
+value = "{value}"
+'''
+ADD = ["add-claim", "--shapes", SHAPES, "--source", "c", "--topic", "first-results-time", "--quote",
+       "Plan 4 to 6 sessions.", "--value", "6 weeks"]
+
+
+def _review_b_contraindications(kb_dir, tmp_path):
+    assert run("review", "contraindications-7d6e5a8b", "--kb", kb_dir, "--shapes", SHAPES, "--decision",
+               "acknowledged", "--by", "rev", "--note", "Sources disagree.").exit_code == 0
+
+
+def _file(tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("command, expected, setup", [
+    (ADD + ["--dry-run"], "Would add claim c-first-results-time", None),
+    (ADD + ["--also", "nsaid-avoid-after:after-treatment=4 days", "--dry-run"], "Would add claim c-nsaid-avoid-after-2", None),
+    (["add-source", "{tmp}/page.txt", "--title", "Page", "--dry-run"], "Would copy", None),
+    (["new-topic", "--id", "sauna-after", "--label", "Sauna", "--definition", "How long?", "--kind", "Duration",
+      "--safety", "Low", "--dry-run"], "Would add to", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindications", "--dry-run"], "Would remove claim b-contraindications", None),
+    (["apply", "--shapes", SHAPES, "{tmp}/good.toml", "--dry-run"], "would add claim c-first-results-time", None),
+    (ADD[:1] + ADD[3:], "shapes/conflicts.ttl: shapes file not found", None),  # --kb OTHER, no shapes beside it
+    (ADD[:-1] + ["several"], "Could not read 'several' as a duration", None),
+    (ADD + ["--by", "root"], "editor 'root' is not described", None),
+    (ADD + ["--also", "nsaid-avoid-after:after-treatment=a while"], "unknown unit 'while'", None),
+    (["add-claim", "--shapes", SHAPES, "--source", "b", "--topic", "nsaid-avoid-after", "--quote", "stop nsaids for",
+      "--value", "4 days"], "say which with --occurrence N (1 for line 3, 2 for line 7)", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindication"], "Unknown claim 'b-contraindication'", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindications"], "Pass --force", _review_b_contraindications),
+    (["add-source", "{tmp}/empty.txt", "--title", "Empty"], "the file is empty", None),
+    (["new-topic", "--id", "session-count", "--label", "x", "--definition", "x", "--kind", "Number", "--safety", "Low"],
+     "topic 'session-count' already exists", None),
+    (["apply", "--shapes", SHAPES, "{tmp}/bad.toml"], "1 of 1 accepted entries refused", None),
+    (["add-editor", "ed", "--name", "Ed again"], "editor 'ed' is already described", None),
+])
+def test_every_refused_or_dry_run_command_leaves_the_kb_byte_identical(kb_dir, tmp_path, command, expected, setup):
+    _file(tmp_path, "page.txt", "Page\n\nAvoid saunas for 2 days.\n")
+    _file(tmp_path, "empty.txt", "")
+    _file(tmp_path, "good.toml", DRAFT.format(value="6 weeks"))
+    _file(tmp_path, "bad.toml", DRAFT.format(value="a while"))
+    if setup:
+        setup(kb_dir, tmp_path)
+    before = tree_digest(kb_dir)
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in command]
+    result = run(args[0], "--kb", kb_dir, *args[1:])
+    dry_run = "--dry-run" in args
+    assert result.exit_code == (0 if dry_run else 2), result.output
+    assert expected in result.output
+    assert ("othing was written." if dry_run else "Error: ") in result.output
+    assert tree_digest(kb_dir) == before
