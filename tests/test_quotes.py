@@ -74,3 +74,10 @@ def test_a_paraphrase_gets_the_closest_sentence_and_its_line():
         find_quote(text, "Patients with cancer or an infection of the scalp should not be treated")
     assert ("The closest sentence, on line 4 (81% of words in common), reads: 'Do not treat patients with active scalp "
             "infections or cancer.'") in str(raised.value)
+
+
+def test_a_near_miss_after_a_short_line_is_offered_from_the_line_it_is_on():
+    text = "New Clinic aftercare\n\nStop NSAIDs 3 days before treatment and avoid them for 10 days after treatment.\n"
+    with pytest.raises(QuoteError) as raised:
+        find_quote(text, "Stop NSAIDs for 3 days before")
+    assert "on line 3 (86% similar), reads: 'Stop NSAIDs 3 days before'." in str(raised.value)

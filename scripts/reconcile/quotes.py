@@ -139,8 +139,10 @@ def _not_found_message(text: str, quote: str) -> str:
 def _whole_words(text: str, start: int, end: int, one_line: bool) -> tuple[int, int]:
     """[start, end) without surrounding spaces, neither beginning nor ending inside a word (nor, for a
     one-line quote, running into the next line)."""
-    if one_line and "\n" in text[start:end].strip():
-        end = text.index("\n", start + len(text[start:end]) - len(text[start:end].lstrip()))
+    if one_line:  # the longest line of the span
+        pieces = [m.span() for m in re.finditer(r"[^\n]+", text[start:end])] or [(0, end - start)]
+        piece = max(pieces, key=lambda span: span[1] - span[0])
+        start, end = start + piece[0], start + piece[1]
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
