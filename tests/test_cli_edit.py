@@ -269,3 +269,13 @@ def test_every_refused_or_dry_run_command_leaves_the_kb_byte_identical(kb_dir, t
     assert expected in result.output
     assert ("othing was written." if dry_run else "Error: ") in result.output
     assert tree_digest(kb_dir) == before
+
+
+def test_interactive_mode_asks_which_occurrence(kb_dir):
+    answers = "\n".join(["b", "nsaid-avoid-after", "after-treatment", "NSAIDs for", "2", "y", "3 weeks", "y"]) + "\n"
+    result = run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "-i", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "say which with --occurrence N (1 for line 3, 2 for line 7)" in result.output
+    assert "Which occurrence (1-2)" in result.output
+    claim = load(kb_dir).claim("b-nsaid-avoid-after-3")
+    assert (claim.quote, claim.start) == ("NSAIDs for", 187)

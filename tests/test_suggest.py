@@ -187,8 +187,10 @@ def test_interactive_walk(leaflet_kb):
         "2", "v", "a while", "40 minutes", "a",  # 3: second topic, a value that cannot be read, then one that can
         "q",                                    # 4: stop
     ]) + "\n"
-    result = run("suggest", "--kb", leaflet_kb, "d", "-i", "--by", "ed", input=answers)
+    result = run("suggest", "--kb", leaflet_kb, "--shapes", SHAPES, "d", "-i", "--by", "ed", input=answers)
     assert result.exit_code == 0, result.output
+    assert ("Added claim d-nsaid-avoid-after.\n    agreement: it joins the position '3 weeks' held by a, b and c.\n"
+            "    contradiction (high) nsaid-avoid-after-acbd48d8: it contradicts b's") in result.output
     assert f"[1/5] {leaflet_kb / 'sources' / 'clinic-d.txt'}:4\n  [Avoid NSAIDs for 3 weeks after the session.]\n" in result.output
     assert "  - Sessions: [3-5]\n" in result.output
     assert "unknown unit 'while'" in result.output and "Understood as 40 minutes." in result.output

@@ -525,12 +525,14 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
 
 @main.command("suggest")
 @kb_option
+@shapes_option
 @click.argument("source")
 @click.option("--out", type=click.Path(path_type=Path), help="Write the proposals to this draft file for `kb apply`.")
 @click.option("--interactive", "-i", is_flag=True, help="Walk through the proposals and add the accepted ones.")
 @by_option
 @wait_options
-def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bool, by: str | None, wait: bool,
+def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | None, interactive: bool,
+                    by: str | None, wait: bool,
                     wait_timeout: float | None) -> None:
     """Propose the claims of a source: each passage stating a value, rule, yes/no or list, with likely topics.
 
@@ -547,9 +549,13 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
     if interactive:
         from .walk import walk
 
+        from .feedback import require_shapes
+
+        shapes_dir = _shapes(kb_dir, shapes)
+        require_shapes(shapes_dir)
         editor = _editor(by, interactive=True)
         with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            added = walk(kb, proposals, editor)
+            added = walk(kb, proposals, editor, shapes_dir)
         if added:
             _remember(editor)
     elif out is not None:

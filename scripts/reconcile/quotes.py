@@ -26,7 +26,14 @@ _EQUIVALENT = str.maketrans({
 
 
 class QuoteError(ValueError):
-    """A quote that cannot be anchored; the message says why and what to do."""
+    """A quote that cannot be anchored; the message says why and what to do.
+
+    `lines` holds the line of each occurrence when the quote was found more than once.
+    """
+
+    def __init__(self, message: str, lines: tuple[int, ...] = ()):
+        super().__init__(message)
+        self.lines = lines
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,8 @@ def find_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor:
         how = " (ignoring case, spacing, quote marks and dashes)" if folded else ""
         raise QuoteError(
             f"The quote occurs {len(spans)} times in the source{how} (lines {lines}); say which with "
-            f"--occurrence N ({which}), or add more words so it is found once."
-        )
+            f"--occurrence N ({which}), or add more words so it is found once.",
+            tuple(line_of(text, s) for s, _ in spans))
     return anchor_at(text, *spans[0])
 
 

@@ -7,11 +7,13 @@ quit. Accepted claims go through `edit.add_claim`, so they are checked like any 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import click
 
 from .edit import NewClaim, add_claim
 from .errors import KbError
+from .feedback import claim_feedback
 from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote, line_of
@@ -32,8 +34,11 @@ class Choice:
     start: int
 
 
-def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str) -> list[str]:
-    """Ask about each proposal; returns the ids of the claims added."""
+def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str, shapes_dir: Path | None = None) -> list[str]:
+    """Ask about each proposal; returns the ids of the claims added.
+
+    With `shapes_dir`, each added claim is followed by what it joins, contradicts or refines.
+    """
     require_editor(kb, by)
     added: list[str] = []
     for number, proposal in enumerate(proposals, start=1):
@@ -77,6 +82,9 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str) -> list[str]:
                 if claim_id:
                     added.append(claim_id)
                     kb = load(kb.root)
+                    if shapes_dir is not None:
+                        for line in claim_feedback(kb, shapes_dir, [claim_id])[claim_id]:
+                            click.echo(f"    {line}")
                     break
                 continue
             _show(kb, text, proposal, choice)
