@@ -547,9 +547,8 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
     proposals = propose(kb, source)
     path = kb.sources_dir / kb.sources[source].file_name
     if interactive:
-        from .walk import walk
-
         from .feedback import require_shapes
+        from .walk import walk
 
         shapes_dir = _shapes(kb_dir, shapes)
         require_shapes(shapes_dir)
