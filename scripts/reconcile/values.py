@@ -17,8 +17,7 @@ from decimal import Decimal
 from .model import Claim
 
 # Stated unit words -> (QUDT unit local name, quantity kind, factor to the kind's canonical unit).
-UNITS: dict[str, tuple[str, str, Decimal]] = {}
-for _words, _unit, _kind, _factor in [
+_UNIT_TABLE: list[tuple[tuple[str, ...], str, str, Decimal]] = [
     (("minute", "minutes", "min", "mins"), "MIN", "Duration", Decimal(1) / Decimal(1440)),
     (("hour", "hours", "hr", "hrs", "h"), "HR", "Duration", Decimal(1) / Decimal(24)),
     (("day", "days"), "DAY", "Duration", Decimal(1)),
@@ -28,9 +27,9 @@ for _words, _unit, _kind, _factor in [
     (("mm", "millimeter", "millimeters", "millimetre", "millimetres"), "MilliM", "Length", Decimal(1)),
     (("cm", "centimeter", "centimeters", "centimetre", "centimetres"), "CentiM", "Length", Decimal(10)),
     (("ml", "milliliter", "milliliters", "millilitre", "millilitres"), "MilliL", "Volume", Decimal(1)),
-]:
-    for _word in _words:
-        UNITS[_word] = (_unit, _kind, _factor)
+]
+UNITS: dict[str, tuple[str, str, Decimal]] = {
+    word: (unit, kind, factor) for words, unit, kind, factor in _UNIT_TABLE for word in words}
 
 CANONICAL_UNIT = {"Duration": "DAY", "Length": "MilliM", "Volume": "MilliL", "Number": "NUM"}
 NUMERIC_KINDS = frozenset(CANONICAL_UNIT)
@@ -208,7 +207,8 @@ def _unit(word: str | None, kind: str, stated: str) -> tuple[str, Decimal]:
 
 def _round(value: Decimal) -> Decimal:
     rounded = value.quantize(PLACES).normalize()
-    return rounded if rounded.as_tuple().exponent <= 0 else rounded.quantize(Decimal(1))
+    exponent = rounded.as_tuple().exponent
+    return rounded if isinstance(exponent, int) and exponent <= 0 else rounded.quantize(Decimal(1))
 
 
 def format_decimal(value: Decimal) -> str:
@@ -251,7 +251,8 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None, min_e
         largest = max(b for b in (min_, max_) if b is not None)
         symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
 
-    def show(d: Decimal) -> str:
+    def show(d: Decimal | None) -> str:
+        assert d is not None  # each branch below shows only a bound it has checked
         return format_number(d / factor)
 
     if min_ is None:
