@@ -237,3 +237,13 @@ def test_new_topic_lists_passages_that_may_belong_to_it(kb_dir):
                          "Passages that may belong to it (add them with `kb add-claim --topic course-length --source KEY --quote ...`):"]
     assert lines[2:] == [f"{kb_dir / 'sources' / 'b.txt'}:4: source b (0.78): A course is 5–8 sessions.",
                          f"{kb_dir / 'sources' / 'a.txt'}:4: source a (0.67): Most patients need 3–6 sessions."]
+
+
+def test_apply_warns_of_a_likely_duplicate(kb_dir, tmp_path):
+    draft = tmp_path / "dup.toml"
+    draft.write_text('source = "c"\n[[claim]]\naccept = true\nquote = "Stop NSAIDs 3 days before treatment."\n'
+                     'topic = "nsaid-avoid-after"\ncontext = "after-treatment"\nvalue = "three weeks"\n')
+    result = run("apply", "--kb", kb_dir, "--shapes", SHAPES, draft, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (f"{draft}:2: would add claim c-nsaid-avoid-after-2\n    {kb_dir / 'claims' / 'c.ttl'}:35: warning: claim "
+            "c-nsaid-avoid-after of the same source, topic and context states the same value (3 weeks)") in result.output

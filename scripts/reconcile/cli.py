@@ -603,6 +603,8 @@ def apply_command(kb_dir: Path, shapes: Path | None, draft: Path, dry_run: bool,
     feedback = claim_feedback(load(kb_dir), shapes_dir, added) if added else {}
     for outcome in outcomes:
         click.echo(outcome.message)
+        for warning in outcome.warnings:
+            click.echo(f"    {warning}", err=True)
         for line in feedback.get(outcome.claim_id or "", []):
             click.echo(f"    {line}")
     refused = [o for o in outcomes if o.claim_id is None]
