@@ -247,3 +247,13 @@ def test_apply_warns_of_a_likely_duplicate(kb_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert (f"{draft}:2: would add claim c-nsaid-avoid-after-2\n    {kb_dir / 'claims' / 'c.ttl'}:35: warning: claim "
             "c-nsaid-avoid-after of the same source, topic and context states the same value (3 weeks)") in result.output
+
+
+def test_the_walk_asks_which_occurrence_of_an_edited_quote(leaflet_kb):
+    answers = "\n".join(["e", "avoid", "2", "a", "q"]) + "\n"
+    result = run("suggest", "--kb", leaflet_kb, "--shapes", SHAPES, "d", "-i", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "say which with --occurrence N (1 for line 3, 2 for line 4)" in result.output
+    assert "Which occurrence (1-2)" in result.output and "  [Avoid] NSAIDs for 3 weeks after the session.\n" in result.output
+    claim = load(leaflet_kb).claim("d-nsaid-avoid-after")
+    assert (claim.quote, claim.start) == ("Avoid", LEAFLET.index("Avoid"))

@@ -126,7 +126,10 @@ def _ask_quote(text: str, choice: Choice) -> None:
         anchor = find_quote(text, quote)
     except QuoteError as error:
         click.echo(str(error), err=True)
-        return
+        if not error.lines:
+            return
+        number = click.prompt(f"Which occurrence (1-{len(error.lines)})", type=click.IntRange(1, len(error.lines)))
+        anchor = find_quote(text, quote, number)
     choice.quote, choice.start = anchor.exact, anchor.start
 
 
