@@ -32,7 +32,7 @@ def with_block(root: Path, block: str, file: Path) -> KnowledgeBase:
     """The knowledge base at `root` as it would be with `block` appended to `file`, in memory only."""
     kb = load(root)
     assert isinstance(kb.store, LocalStore)  # a loaded folder, never a remote store
-    kb.store.load_turtle(header("Planned claims.") + "\n" + block, file.resolve().as_uri())
+    kb.store.load_turtle(header("Planned change, in memory only.") + "\n" + block, file.resolve().as_uri())
     return kb
 
 
