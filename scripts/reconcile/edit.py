@@ -276,10 +276,17 @@ def add_claims(kb: KnowledgeBase, news: list[NewClaim], by: str, when: str | Non
     planned = plan_claims(kb, news, by, when)
     if dry_run:
         return planned
-    for topic, category in planned.new_values:
+    topics_file = kb.root / "topics.ttl"
+    topics_before = read_text(topics_file) if planned.new_values else None
+    for topic, category in dict.fromkeys(planned.new_values):
         add_value(kb, topic, category)
     source = kb.sources[news[0].source]
-    append_block(planned.file, planned.block, CLAIMS_FILE_COMMENT.format(key=source.id, file=source.file_name))
+    try:
+        append_block(planned.file, planned.block, CLAIMS_FILE_COMMENT.format(key=source.id, file=source.file_name))
+    except (KbError, OSError):
+        if topics_before is not None:
+            _restore(topics_file, topics_before)  # the new values go with the claims that needed them
+        raise
     return planned
 
 
