@@ -82,3 +82,4 @@ def test_resolution_order(new_user):
     config_file().write_text('editor = "kept"\n')
     assert resolve_editor(None, lambda: "asked") == "kept"
     assert resolve_editor("given", None) == "given"
+    assert resolve_editor("Jane Doe", None) == "jane-doe"

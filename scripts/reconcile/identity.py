@@ -78,13 +78,18 @@ def require_editor(kb: KnowledgeBase, editor: str | None) -> None:
 
 def resolve_editor(by: str | None, ask: Callable[[], str] | None) -> str:
     """The editor id for this command: --by, else the remembered one, else asked (when `ask` is given)."""
-    editor = (by.strip() if by else None) or remembered_editor()
+    editor = (slug(by) if by else None) or remembered_editor()
     if editor is None and ask is not None:
-        editor = ask().strip()
+        editor = slug(ask())
     if not editor:
         raise KbError(f"Say who is adding this: pass --by YOUR-ID (an editor described in kb/editors.ttl) once; "
                       f"it is remembered in {config_file()}. Nothing was changed.")
     return editor
+
+
+def slug(name: str) -> str:
+    """An editor id from what a person typed: 'Jane Doe' -> 'jane-doe'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def remember_if_first(editor: str) -> Path | None:
