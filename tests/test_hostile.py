@@ -54,8 +54,9 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
     page = tmp_path / "evil.txt"
     page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n{HANDLERS}\n",
                     encoding="utf-8")
+    ok(run("add-editor", "evil", "--kb", kb_dir, "--name", HOSTILE))
     ok(run("add-source", "--kb", kb_dir, page, "--title", HOSTILE, "--publisher", HOSTILE, "--kind", HOSTILE,
-           "--url", "https://example.invalid/a?b=<x>", "--by", HOSTILE))
+           "--url", "https://example.invalid/a?b=<x>", "--by", "evil"))
     html = tmp_path / "evil-page.html"  # an HTML source: scripts dropped, escaped markup in its text kept as text
     html.write_text(f"<html><body onload=alert(10)><script>alert(11)</script><p onclick=alert(12)>Results after 3 "
                     f"months. &lt;img src=x onerror=alert(13)&gt; {MARKDOWN_LINK}</p></body></html>", encoding="utf-8")
@@ -408,18 +409,18 @@ def test_reviewer_names_keep_letters_of_any_script(kb_dir):
     conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
     ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
            "José Müller", "--note", "n"))
-    ok(run("add-claim", "--kb", kb_dir, *[a if a != "ed" else "李明" for a in ADD_CLAIM]))
-    kb = load(kb_dir)
-    assert [r.by for r in read_reviews(kb)] == ["josé-müller"]
-    assert kb.claim("a-nsaid-stop-before").added_by == "李明"
+    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
+           "李明", "--note", "n"))
+    assert [r.by for r in read_reviews(load(kb_dir))] == ["josé-müller", "李明"]
 
 
-def test_no_login_name_asks_for_by(kb_dir, monkeypatch):
+def test_a_review_without_a_login_name_asks_for_by(kb_dir, monkeypatch):
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(os, "getuid", lambda: 2_000_000_123)  # a user id with no passwd entry
     before = tree_digest(kb_dir)
-    result = run("add-claim", "--kb", kb_dir, *[a for a in ADD_CLAIM if a not in ("--by", "ed")])
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    result = run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "n")
     assert result.exit_code == 2
     assert result.output == ("Error: --by: there is no login name for user id 2000000123; give your name with --by. "
                              "Nothing was changed.\n")
