@@ -240,7 +240,7 @@ def _apply_args(kb_dir, work, n):
     entries[n + 1] = entries[n + 1].replace("accept = false", "accept = true")
     one = work / f"draft-{n}.toml"
     one.write_text("[[claim]]".join(entries), encoding="utf-8")
-    return ["apply", "--kb", kb_dir, one, "--by", "ed"]
+    return ["apply", "--kb", kb_dir, "--shapes", SHAPES, one, "--by", "ed"]
 
 
 def _applied(kb, work, n, out):
