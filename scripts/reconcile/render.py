@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -37,6 +38,10 @@ OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the co
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
 QUOTES_PER_SIDE = 5  # quotes a conflict card shows per side; further claims on that side are listed by source
+# What a reviewer reads for the relation a claim or cell is in, and the symbol that says it without colour.
+RELATION_LABELS = {"contradiction": "contradiction", "partial-overlap": "partial overlap", "compatible": "compatible",
+                   "agreement": "agreement", "none": "not compared", "single": "one source only", "empty": "not addressed"}
+RELATION_MARKS = {"contradiction": "✗", "partial-overlap": "≈", "compatible": "⊂", "agreement": "✓", "none": "·", "empty": "–"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -125,6 +130,47 @@ class Site:
                     on_topic[claim.id] = conflict.outcome
         return worst
 
+    def sources_in(self, claims) -> list:
+        """The sources of `claims`, once each, in key order."""
+        return [self.kb.sources[key] for key in sorted({c.source for c in claims}) if key in self.kb.sources]
+
+    def independent_sources(self, claims) -> int:
+        """How many of the sources of `claims` are independent: a source copied from another of them counts once."""
+        keys = {c.source for c in claims}
+        return sum(1 for key in keys if not set(self.kb.sources[key].derived_from if key in self.kb.sources else ()) & keys)
+
+    def scope(self, conflict: Conflict) -> str:
+        """'within' when one source is on every side (a source against itself), else 'between'."""
+        return "within" if len({c.source for c in conflict.claims}) == 1 else "between"
+
+    def source_keys_of(self, conflict: Conflict) -> str:
+        """The keys of the conflict's sources, space-separated, for the filter's data attribute."""
+        return " ".join(sorted({c.source for c in conflict.claims}))
+
+    def copies_of(self, source: str) -> list:
+        """The sources recorded as paraphrases of `source`."""
+        return [s for s in self.kb.sources.values() if source in s.derived_from]
+
+    def rivals_of(self, source: str) -> list[tuple]:
+        """(other source, number of disagreements with it), the most first: whom `source` disagrees with most."""
+        counts: Counter = Counter()
+        for conflict in self.disagreements:
+            sides = [{c.source for c in side} for side in conflict.sides]
+            for mine, theirs in ((sides[0], sides[-1]), (sides[-1], sides[0])):
+                if source in mine:
+                    counts.update(theirs - {source})
+        return sorted(((self.kb.sources[k], n) for k, n in counts.items() if k in self.kb.sources),
+                      key=lambda row: (-row[1], row[0].id))
+
+    @cached_property
+    def contested_claims(self) -> set[str]:
+        """Ids of the claims in a contradiction or partial overlap (and of the claims implying them)."""
+        return {c.implied_by or c.id for conflict in self.disagreements for c in conflict.claims}
+
+    @cached_property
+    def topics_with_claims(self) -> set[str]:
+        return set(self._claims_by_topic)
+
     def contradicted_topics(self) -> list[tuple]:
         """(topic, number of contradictions, worst severity), most severe first."""
         found: dict[str, list[Conflict]] = defaultdict(list)
@@ -152,22 +198,41 @@ class Site:
         return "; ".join(dict.fromkeys(c.stated for c in claims)), state
 
 
+def lead_in(prefix: str) -> str:
+    """The stored text before a quote, from its first whole word, as it is shown before the quote."""
+    words = prefix.split(" ", 1)
+    return "…" + (words[1] if len(words) == 2 and len(prefix) >= 20 else prefix) if prefix.strip() else ""
+
+
+def lead_out(suffix: str) -> str:
+    """The stored text after a quote, up to its last whole word."""
+    words = suffix.rsplit(" ", 1)
+    return (words[0] if len(words) == 2 and len(suffix) >= 20 else suffix) + "…" if suffix.strip() else ""
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("reconcile", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md
     env.filters["web_address"] = web_address
+    env.filters["lead_in"] = lead_in
+    env.filters["lead_out"] = lead_out
     env.filters["normalized"] = normalized
     env.filters["position"] = position
     env.filters["status_label"] = STATUS_LABELS.get
     env.filters["location"] = lambda c: f"{c.location.path.name}:{c.location.line}" if c.location else ""
     env.globals["quotes_per_side"] = QUOTES_PER_SIDE  # read by the conflict_card macro
+    env.globals["relation_labels"] = RELATION_LABELS
+    env.globals["relation_marks"] = RELATION_MARKS
     return env
 
 
-def highlighted_text(text: str, claims: list[Claim]) -> Markup:
-    """The source text, HTML-escaped, with each quoted passage marked and linked to its topic page."""
+def highlighted_text(text: str, claims: list[Claim], contested: AbstractSet[str] = frozenset()) -> Markup:
+    """The source text, HTML-escaped, with each quoted passage marked and linked to its topic page.
+
+    Passages of claims in `contested` (in a contradiction or partial overlap) are marked apart from the rest.
+    """
     cuts = sorted({0, len(text)} | {c.start for c in claims} | {c.end for c in claims if c.end <= len(text)})
     pieces = []
     for start, end in zip(cuts, cuts[1:], strict=False):
@@ -179,7 +244,8 @@ def highlighted_text(text: str, claims: list[Claim]) -> Markup:
             continue
         first = covering[0]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
-        pieces.append(f'<mark><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
+        marked = ' class="contested"' if any(c.id in contested for c in covering) else ""
+        pieces.append(f'<mark{marked}><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
 
@@ -230,7 +296,7 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     yield "index.md", env.get_template("overview.md.j2").render(
         **common, counts=_counts(site), overview_limit=OVERVIEW_LIMIT)
     yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
-    yield "matrix.md", env.get_template("matrix.md.j2").render(**common)
+    yield "matrix.md", env.get_template("matrix.md.j2").render(**common, groups=_groups(kb))
     yield "reviews.md", env.get_template("reviews.md.j2").render(
         **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts},
         baseline_count=sum(c.status == "baseline" for c in conflicts))
@@ -245,7 +311,7 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     for source in kb.sources.values():
         claims = site.claims_of(source.id)
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
-            **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims))
+            **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims, site.contested_claims))
     yield from _downloads(kb, conflicts, report_graph)
 
 
@@ -266,6 +332,7 @@ def _counts(site: Site) -> dict:
         "topics_with_claims": len({c.topic for c in site.kb.claims}),
         "contradictions": sum(c.outcome == "contradiction" for c in disagreements),
         "partial": sum(c.outcome == "partial-overlap" for c in disagreements),
+        "within": sum(site.scope(c) == "within" for c in disagreements),
         "compatible": sum(c.outcome == "compatible" for c in site.conflicts),
         "agreements": sum(c.outcome == "agreement" for c in site.conflicts),
         "by_severity": Counter(c.severity for c in disagreements),
