@@ -9,7 +9,7 @@ import click
 
 from . import report
 from .conflicts import SEVERITY_RANK, find_conflicts
-from .edit import NewClaim, add_claim, add_source, check_text, new_topic
+from .edit import NewClaim, SourceProfile, add_claim, add_source, check_text, new_topic
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
@@ -281,12 +281,19 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
 @click.option("--url", help="Where it was retrieved from.")
 @click.option("--retrieved", help="Retrieval date, YYYY-MM-DD.")
 @click.option("--key", help="Short key used in claim ids [default: from the file name].")
+@click.option("--short-name", help="What tables and charts call the source (up to 30 characters), such as 'Vinings FAQ'.")
+@click.option("--published", help="Publication date the text states, YYYY-MM-DD.")
+@click.option("--sells-evidence", help="Words copied from the text showing its publisher sells the treatment "
+              "(a price, a booking line, 'our clinic').")
+@click.option("--derived-from", multiple=True, help="Key of a source this one copies or paraphrases (repeatable).")
 @click.option("--by", help="Your name [default: your login name].")
 @wait_options
-def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
-    """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
+def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float | None, short_name: str | None,
+                       published: str | None, sells_evidence: str | None, derived_from: tuple[str, ...], **fields) -> None:
+    """Copy a text or HTML file into kb/sources/ and record its metadata, profile and SHA-256."""
+    profile = SourceProfile(short_name, published, sells_evidence, derived_from)
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-        key = add_source(kb, file, **fields)
+        key = add_source(kb, file, **fields, profile=profile)
     click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
 
 
