@@ -130,6 +130,10 @@ class Site:
                     on_topic[claim.id] = conflict.outcome
         return worst
 
+    def source_name(self, key: str) -> str:
+        """The short name of the source with `key` (the key itself for a source not in the knowledge base)."""
+        return self.kb.sources[key].name if key in self.kb.sources else key
+
     def sources_in(self, claims) -> list:
         """The sources of `claims`, once each, in key order."""
         return [self.kb.sources[key] for key in sorted({c.source for c in claims}) if key in self.kb.sources]
@@ -304,7 +308,8 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     yield "topics/index.md", env.get_template("topics.md.j2").render(**common, groups=_groups(kb))
     for topic in kb.topics.values():
         claims = site.claims_on(topic.id)
-        chart = interval_chart(claims, site.outcome_of(topic.id), f"{topic.label}: normalized values per claim")
+        chart = interval_chart(claims, site.outcome_of(topic.id), f"{topic.label}: values as compared, per claim",
+                               site.source_name, f"chart-{topic.id}")
         yield f"topics/{topic.id}.md", env.get_template("topic.md.j2").render(
             **common, topic=topic, claims=claims, chart=Markup(chart))
     yield "sources/index.md", env.get_template("sources.md.j2").render(**common)
