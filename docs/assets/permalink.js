@@ -45,3 +45,7 @@
   window.addEventListener("hashchange", reveal);
   if (typeof document$ !== "undefined") { document$.subscribe(setup); } else { document.addEventListener("DOMContentLoaded", setup); }
 })();
+/* Printing opens every folded card, so a printed page holds the quotes too. */
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+});

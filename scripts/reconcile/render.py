@@ -5,6 +5,7 @@ Output is sorted and free of timestamps, so two renders of the same data are ide
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -33,6 +34,7 @@ from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .shacl.report import report_turtle
 from .values import normalized, position
 
+KB_DOWNLOAD = "data/kb.ttl"  # the knowledge base version printed on every page is the start of this file's SHA-256
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
@@ -296,7 +298,13 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     """(file name under docs/, text) of every page and download, made one at a time."""
     site = Site(kb, conflicts, findings)
     env = environment()
-    common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK, "statuses": STATUSES}
+    version = hashlib.sha256()
+    for name, text in _downloads(kb, conflicts, report_graph):
+        if name == KB_DOWNLOAD:
+            version.update(text.encode("utf-8"))
+        yield name, text
+    common = {"site": site, "kb": kb, "severity_rank": SEVERITY_RANK, "statuses": STATUSES,
+              "kb_version": version.hexdigest()[:12]}
     yield "index.md", env.get_template("overview.md.j2").render(
         **common, counts=_counts(site), overview_limit=OVERVIEW_LIMIT)
     yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
@@ -317,7 +325,6 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
         claims = site.claims_of(source.id)
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
             **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims, site.contested_claims))
-    yield from _downloads(kb, conflicts, report_graph)
 
 
 def _clear(out: Path) -> None:
@@ -356,7 +363,7 @@ def _groups(kb: KnowledgeBase) -> list[tuple[str, list]]:
 
 def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph) -> Iterator[tuple[str, str]]:
     stable = export.stable_triples(kb.store.triples())
-    yield "data/kb.ttl", export.turtle(stable)
+    yield KB_DOWNLOAD, export.turtle(stable)
     yield "data/kb.jsonld", export.json_ld(stable)
     del stable
     yield "data/claims.csv", report.claims_csv(kb.claims)
