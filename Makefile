@@ -51,5 +51,5 @@ browser-tools:
 
 ## clean: remove the built site and the generated pages (keeps .venv)
 clean:
-	rm -rf site .pytest_cache docs/index.md docs/conflicts.md docs/matrix.md docs/reviews.md docs/data.md \
+	rm -rf site .pytest_cache docs/index.md docs/conflicts.md docs/matrix.md docs/compare.md docs/timeline.md docs/reviews.md docs/data.md \
 	  docs/topics docs/sources docs/data

@@ -13,7 +13,7 @@ from reconcile.render import highlighted_text, md, render
 from conftest import FIXTURES, SHAPES
 
 GOLDEN = FIXTURES / "golden"
-PAGES = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics/index.md",
+PAGES = ["index.md", "conflicts.md", "matrix.md", "compare.md", "timeline.md", "reviews.md", "data.md", "topics/index.md",
          "topics/nsaid-avoid-after.md", "topics/contraindications.md", "sources/index.md", "sources/a.md"]
 
 
@@ -274,3 +274,26 @@ def test_quotes_are_labelled_and_shown_with_their_context(rendered_real):
     assert '<span class="quote-context">…the patient take NSAIDS?' in row  # the stored prefix, from a whole word
     assert '</span><q class="quote-exact">It is ideal for the patient' in row
     assert '<th scope="col">Coded as</th>' in page and "stated:" not in page
+
+
+def test_the_two_source_view_opens_with_the_pair_that_disagrees_most(rendered_real):
+    page = (rendered_real / "compare.md").read_text(encoding="utf-8")
+    assert '<option value="002" selected>Clinic page A (clinic web page)</option>' in page
+    assert '<option value="004" selected>Vinings FAQ (clinic FAQ)</option>' in page
+    row = page.split('<a href="topics/nsaid-avoid-after.html">')[0].rsplit('<tr class="compare-row"', 1)[1]
+    assert 'data-value-002="3 weeks"' in row and 'data-value-004="4 days; 3 weeks"' in row
+    assert 'data-relation-002-004="contradiction"' in row and " hidden" not in row
+
+
+def test_each_source_page_lists_whom_it_disagrees_with_most(rendered_real):
+    page = (rendered_real / "sources" / "004.md").read_text(encoding="utf-8")
+    rivals = page.split('<ul class="rivals">')[1].split("</ul>")[0]
+    assert rivals.index("Clinic page A") < rivals.index("conflict")
+    assert "<strong>yes</strong>: “At Vining Surgery Center, we use exosomes" in page
+    assert 'Copied by</th><td><a class="source-ref" href="../sources/002.html">Clinic page A</a>' in page
+
+
+def test_the_timeline_lists_every_rule_in_a_table_as_well(rendered_real):
+    page = (rendered_real / "timeline.md").read_text(encoding="utf-8")
+    assert '<svg class="interval-chart timeline" role="img"' in page
+    assert page.count('<td data-label="When">') == page.count('class="chart-label"') > 10

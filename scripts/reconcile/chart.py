@@ -20,7 +20,7 @@ RELATION_WORDS = {"contradiction": "contradicts another claim", "partial-overlap
                   "none": "not compared"}
 
 
-def _patterns(prefix: str) -> str:
+def patterns(prefix: str) -> str:
     """One fill per relation, told apart by pattern as well as colour: stripes, dots, lines, solid, outline."""
     red, amber, teal = COLORS["contradiction"], COLORS["partial-overlap"], COLORS["compatible"]
     return (
@@ -35,7 +35,7 @@ def _patterns(prefix: str) -> str:
     )
 
 
-def _fill(prefix: str, relation: str) -> str:
+def fill(prefix: str, relation: str) -> str:
     if relation in ("contradiction", "partial-overlap", "compatible"):
         return f'fill="url(#{prefix}-{relation})"'
     if relation == "agreement":
@@ -75,7 +75,7 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
         f'height="{height}" font-size="{FONT}" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_description(claims, unit, factor, name_of, outcome_of))}</desc>',
-        _patterns(chart_id),
+        patterns(chart_id),
     ]
     for row, claim in enumerate(claims):
         y = TOP + row * ROW
@@ -85,10 +85,10 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
         left, right = x(low), max(x(top), x(low) + 2.5)  # a single value still shows its fill
         opacity = ' fill-opacity="0.55"' if claim.max is None or claim.min is None else ""
         label = f"{name_of(claim.source)}: {claim.stated}"
-        label = label if len(label) <= 60 else label[:59] + "…"
+        label = label if len(label) <= 44 else label[:43] + "…"  # about what 12 px text fits across a phone
         parts.append(f'<text x="{LEFT}%" y="{y + FONT}" class="chart-label">{escape(label)}</text>')
         parts.append(f'<rect x="{left:.2f}%" y="{y + 17}" width="{right - left:.2f}%" height="{BAR}" rx="3" '
-                     f'{_fill(chart_id, relation)}{opacity}>'
+                     f'{fill(chart_id, relation)}{opacity}>'
                      f'<title>{escape(name_of(claim.source))}: {escape(claim.stated)} ({RELATION_WORDS[relation]})</title></rect>')
         if claim.max is None:
             parts.append(f'<text x="{right:.2f}%" dx="-2" y="{y + 28}" text-anchor="end" class="chart-open">→</text>')

@@ -24,7 +24,8 @@ from rdflib import Graph
 
 from . import export, report
 from .chart import interval_chart
-from .conflicts import OUTCOMES, SEVERITY_RANK, Conflict
+from .timeline import rules, timeline_svg
+from .conflicts import DISAGREEMENTS, OUTCOMES, SEVERITY_RANK, Conflict
 from .errors import KbError
 from .findings import Finding
 from .load import KnowledgeBase
@@ -35,7 +36,7 @@ from .shacl.report import report_turtle
 from .values import normalized, position
 
 KB_DOWNLOAD = "data/kb.ttl"  # the knowledge base version printed on every page is the start of this file's SHA-256
-GENERATED = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics", "sources", "data"]
+GENERATED = ["index.md", "conflicts.md", "matrix.md", "compare.md", "timeline.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
@@ -44,6 +45,7 @@ QUOTES_PER_SIDE = 5  # quotes a conflict card shows per side; further claims on 
 RELATION_LABELS = {"contradiction": "contradiction", "partial-overlap": "partial overlap", "compatible": "compatible",
                    "agreement": "agreement", "none": "not compared", "single": "one source only", "empty": "not addressed"}
 RELATION_MARKS = {"contradiction": "✗", "partial-overlap": "≈", "compatible": "⊂", "agreement": "✓", "none": "·", "empty": "–"}
+_SOURCE_MENTION = re.compile(r"\b(sources?) ([a-z0-9][a-z0-9-]*)(?: and ([a-z0-9][a-z0-9-]*))?")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -136,6 +138,15 @@ class Site:
         """The short name of the source with `key` (the key itself for a source not in the knowledge base)."""
         return self.kb.sources[key].name if key in self.kb.sources else key
 
+    def with_names(self, message: str) -> str:
+        """A conflict's explanation with each 'source 004' as 'source Vinings FAQ (004)': names a reviewer knows."""
+        def name(match: re.Match) -> str:
+            keys = [k for k in match.groups()[1:] if k]
+            if not all(k in self.kb.sources for k in keys):
+                return match.group(0)
+            return f"{match.group(1)} " + " and ".join(f"{self.source_name(k)} ({k})" for k in keys)
+        return _SOURCE_MENTION.sub(name, message)
+
     def sources_in(self, claims) -> list:
         """The sources of `claims`, once each, in key order."""
         return [self.kb.sources[key] for key in sorted({c.source for c in claims}) if key in self.kb.sources]
@@ -177,6 +188,36 @@ class Site:
     def topics_with_claims(self) -> set[str]:
         return set(self._claims_by_topic)
 
+    def relation_of(self, claim: Claim) -> str:
+        """The worst relation `claim` is in on its topic ('none' when it was not compared)."""
+        return self.outcome_of(claim.topic).get(claim.id, "none")
+
+    @cached_property
+    def pair_relations(self) -> dict[str, dict[str, str]]:
+        """Topic -> 'a b' (two source keys, sorted) -> the worst relation between their claims there."""
+        order = {outcome: rank for rank, outcome in enumerate(OUTCOMES)}
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for conflict in self.conflicts:
+            sides = [{c.source for c in side} for side in conflict.sides]
+            pairs = ({(a, b) for a in sides[0] for b in sides[0] if a < b} if conflict.outcome == "agreement"
+                     else {tuple(sorted((a, b))) for a in sides[0] for b in sides[-1] if a != b})
+            on_topic = found[conflict.topic]
+            for a, b in pairs:
+                key = f"{a} {b}"
+                if key not in on_topic or order[conflict.outcome] < order[on_topic[key]]:
+                    on_topic[key] = conflict.outcome
+        return found
+
+    def default_pair(self) -> tuple[str, str]:
+        """The two sources the comparison page opens with: the pair with the most disagreements."""
+        counts: Counter = Counter()
+        for topic, pairs in self.pair_relations.items():
+            counts.update(pair for pair, outcome in pairs.items() if outcome in DISAGREEMENTS)
+        keys = list(self.kb.sources)
+        pair = counts.most_common(1)[0][0] if counts else " ".join((keys + keys)[:2])
+        first, second = pair.split(" ")
+        return first, second
+
     def contradicted_topics(self) -> list[tuple]:
         """(topic, number of contradictions, worst severity), most severe first."""
         found: dict[str, list[Conflict]] = defaultdict(list)
@@ -192,6 +233,14 @@ class Site:
             if state in outcomes:
                 return state
         return "single" if len({c.source for c in self.claims_on(topic)}) <= 1 else "none"
+
+    def values_by_source(self, topic: str) -> dict[str, str]:
+        """Source key -> what its claims on `topic` are coded as, joined; in key order."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for claim in self.claims_on(topic):
+            if claim.stated not in found[claim.source]:
+                found[claim.source].append(claim.stated)
+        return {key: "; ".join(found[key]) for key in sorted(found)}
 
     def matrix_cell(self, topic: str, source: str) -> tuple[str, str]:
         """The text and state of one matrix cell: the source's values on the topic."""
@@ -309,6 +358,11 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
         **common, counts=_counts(site), overview_limit=OVERVIEW_LIMIT)
     yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
     yield "matrix.md", env.get_template("matrix.md.j2").render(**common, groups=_groups(kb))
+    yield "compare.md", env.get_template("compare.md.j2").render(**common, pair=site.default_pair())
+    timeline = rules(kb.claims, lambda t: kb.topics[t].group if t in kb.topics else None,
+                     lambda t: kb.topics[t].label if t in kb.topics else t, site.source_name, site.relation_of)
+    yield "timeline.md", env.get_template("timeline.md.j2").render(
+        **common, rules=timeline, svg=Markup(timeline_svg(timeline, "Rules before and after treatment, per source")))
     yield "reviews.md", env.get_template("reviews.md.j2").render(
         **common, reviews=read_reviews(kb), status_of={c.id: c.status for c in conflicts},
         baseline_count=sum(c.status == "baseline" for c in conflicts))
