@@ -2,7 +2,9 @@
 
 Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then read the diff.
 """
+import hashlib
 import os
+import re
 
 import pytest
 from rdflib import Graph
@@ -34,12 +36,19 @@ def rendered(tmp_path_factory):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_match_golden_markdown(rendered, page):
-    actual = (rendered / page).read_text(encoding="utf-8")
+    # The knowledge-base version hashes the shared vocabulary too; its own test below checks it.
+    actual = re.sub(r"(?m)^kb_version: [0-9a-f]{12}$", "kb_version: (version)", (rendered / page).read_text(encoding="utf-8"))
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_every_page_carries_the_knowledge_base_version_the_download_hashes_to(rendered):
+    version = hashlib.sha256((rendered / "data" / "kb.ttl").read_bytes()).hexdigest()[:12]
+    for page in PAGES:
+        assert (rendered / page).read_text(encoding="utf-8").startswith(f"---\nkb_version: {version}\n"), page
 
 
 def test_every_topic_and_source_gets_a_page_and_downloads_exist(rendered):
