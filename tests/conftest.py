@@ -67,8 +67,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+# The builder the site tests build with: mkdocs (the default) or zensical (`make site-zensical-test`).
+SITE_BUILDER = os.environ.get("SITE_BUILDER", "mkdocs")
+BUILD_COMMANDS = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+                  "zensical": [str(Path(sys.executable).with_name("zensical")), "build", "--clean"]}
+
+
 def build_site(kb_dir: Path, workdir: Path) -> Path:
-    """Render `kb_dir` and build the site with a real, strict MkDocs build; returns the site folder."""
+    """Render `kb_dir`, build the site with the real builder (strict MkDocs by default), then apply the
+    HTML fixes as `make site` does; returns the site folder."""
+    from reconcile.postbuild import fix_site
+
     from rdflib import Graph
 
     from reconcile.gate import run_check
@@ -83,9 +92,12 @@ def build_site(kb_dir: Path, workdir: Path) -> Path:
     report = Graph()
     result = run_check(kb, SHAPES, "never", keep_report=report)
     render(kb, result.conflicts, result.findings, report, docs)
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=workdir,
-                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stdout}\n{build.stderr}"
+    if SITE_BUILDER not in BUILD_COMMANDS:
+        pytest.fail(f"SITE_BUILDER={SITE_BUILDER}: choose one of {', '.join(BUILD_COMMANDS)}.")
+    build = subprocess.run(BUILD_COMMANDS[SITE_BUILDER], cwd=workdir, capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, f"{SITE_BUILDER} build failed:\n{build.stdout}\n{build.stderr}"
+    fix_site(workdir / "site")
     return workdir / "site"
 
 

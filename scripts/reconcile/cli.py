@@ -381,6 +381,16 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
     click.echo(f"Wrote {len(written)} files under {out}/.")
 
 
+@main.command("fix-site")
+@click.argument("site", type=click.Path(path_type=Path), default=Path("site"))
+def fix_site_command(site: Path) -> None:
+    """Correct the theme's invalid HTML in a built site (run after mkdocs build or zensical build)."""
+    from .postbuild import fix_site
+
+    changed = fix_site(site)
+    click.echo(f"Fixed the theme's markup in {len(changed)} pages under {site}/.")
+
+
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 def serve(port: int) -> None:
