@@ -8,7 +8,8 @@ from reconcile.postbuild import fix_page, fix_site
 THEME_PAGE = ('<input class="md-toggle" type="checkbox" id="__drawer" autocomplete="off">'
               '<input type="text" name="q" autocomplete="off">'
               '<label class="md-nav__link" for="__nav_2" id="__nav_2_label" tabindex="">Developers</label>'
-              '<label class="md-nav__title" for="__toc">Contents</label>')
+              '<label class="md-nav__title" for="__toc">Contents</label>'
+              '<label class="md-overlay" for="__drawer" aria-hidden="true"></label>')
 
 
 def test_the_themes_invalid_markup_is_corrected_and_nothing_else():
@@ -17,6 +18,7 @@ def test_the_themes_invalid_markup_is_corrected_and_nothing_else():
     assert '<input type="text" name="q" autocomplete="off">' in fixed  # allowed on text inputs
     assert '<label class="md-nav__link" for="__nav_2" id="__nav_2_label">Developers</label>' in fixed
     assert '<label class="md-nav__title">Contents</label>' in fixed  # no toc toggle on this page
+    assert '<label class="md-overlay" for="__drawer"></label>' in fixed
     with_toc = THEME_PAGE + '<input type="checkbox" id="__toc">'
     assert '<label class="md-nav__title" for="__toc">' in fix_page(with_toc)
     assert fix_page(fixed) == fixed

@@ -76,7 +76,7 @@ def test_highlighting_marks_each_quote_and_links_its_topic():
     claim = Claim(id="x-1", source="x", source_file="x.txt", topic="t", context="general", quote="b<c",
                   prefix="", suffix="", start=1, end=4, stated="")
     assert str(highlighted_text("ab<cd", [claim])) == (
-        'a<span id="x-1"></span><mark><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
+        'a<span id="x-1"></span><mark data-claims="x-1"><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
 
 
 def render_with_limit(tmp_path, monkeypatch, limit: str, value: int, page: str):

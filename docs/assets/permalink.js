@@ -8,11 +8,12 @@
     for (var node = target; node; node = node.parentElement) {
       if (node.tagName === "DETAILS") { node.open = true; }
     }
-    var marked = target;
-    if (target.tagName === "SPAN" && target.nextElementSibling && target.nextElementSibling.tagName === "MARK") {
-      marked = target.nextElementSibling;  /* a source passage: the anchor sits just before its mark */
-    }
-    marked.classList.add("is-target");
+    /* a source passage: its anchor is empty, and every piece of its text is a mark naming the claim */
+    var marks = target.tagName === "SPAN" && !target.textContent ? document.querySelectorAll("mark[data-claims]") : [];
+    var pieces = Array.prototype.filter.call(marks, function (mark) {
+      return mark.getAttribute("data-claims").split(" ").indexOf(id) !== -1;
+    });
+    (pieces.length ? pieces : [target]).forEach(function (element) { element.classList.add("is-target"); });
     target.scrollIntoView({ block: "start" });
   }
   function copy(button) {

@@ -6,6 +6,7 @@ Output is sorted and free of timestamps, so two renders of the same data are ide
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ from .shacl.report import report_turtle
 from .values import normalized, position
 
 KB_DOWNLOAD = "data/kb.ttl"  # the knowledge base version printed on every page is the start of this file's SHA-256
+SEARCH_ENTRIES = "data/search-entries.json"  # one search entry per claim and conflict; kb fix-site adds them to the index
 GENERATED = ["index.md", "conflicts.md", "matrix.md", "compare.md", "timeline.md", "reviews.md", "data.md", "topics", "sources", "data"]
 OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the conflicts page has every one
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
@@ -300,7 +302,8 @@ def highlighted_text(text: str, claims: list[Claim], contested: AbstractSet[str]
         first = covering[0]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
         marked = ' class="contested"' if any(c.id in contested for c in covering) else ""
-        pieces.append(f'<mark{marked}><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
+        ids = " ".join(escape(c.id) for c in covering)
+        pieces.append(f'<mark{marked} data-claims="{ids}"><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
 
@@ -374,11 +377,35 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
                                site.source_name, f"chart-{topic.id}")
         yield f"topics/{topic.id}.md", env.get_template("topic.md.j2").render(
             **common, topic=topic, claims=claims, chart=Markup(chart))
+    yield SEARCH_ENTRIES, search_entries(site)
     yield "sources/index.md", env.get_template("sources.md.j2").render(**common)
     for source in kb.sources.values():
         claims = site.claims_of(source.id)
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
             **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims, site.contested_claims))
+
+
+def search_entries(site: Site) -> str:
+    """One search entry per claim (topic, source, coded value; the quote) and per conflict (both sides; the
+    explanation), as JSON in the search index's own form: HTML-escaped text, sorted, so a reviewer's query
+    lands on the answer itself. The pages' filter widgets and repeated tables stay out of the index."""
+    kb = site.kb
+    entries = []
+    for claim in kb.claims:
+        if claim.topic not in kb.topics:
+            continue
+        source = kb.sources.get(claim.source)
+        kind = f" ({source.kind})" if source else ""
+        entries.append({"location": f"topics/{claim.topic}.html#{claim.id}",
+                        "title": escape(f"{kb.topics[claim.topic].label}: {site.source_name(claim.source)}{kind} — coded as {claim.stated}"),
+                        "text": escape(f"“{claim.quote}”")})
+    for conflict in site.disagreements:
+        sides = " vs ".join(f"{position(side[0])} ({', '.join(s.name for s in site.sources_in(side))})" for side in conflict.sides)
+        page = "conflicts.html" if conflict.id in site.carded_conflicts else f"topics/{conflict.topic}.html"
+        entries.append({"location": f"{page}#{conflict.id}",
+                        "title": escape(f"{RELATION_LABELS[conflict.outcome].capitalize()}: {kb.topics[conflict.topic].label} — {sides}"),
+                        "text": escape(site.with_names(conflict.explanation))})
+    return json.dumps(sorted(entries, key=lambda e: e["location"]), ensure_ascii=False, indent=0) + "\n"
 
 
 def _clear(out: Path) -> None:
