@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -73,14 +74,24 @@ BUILD_COMMANDS = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict"
                   "zensical": [str(Path(sys.executable).with_name("zensical")), "build", "--clean"]}
 
 
+# Where each builder puts its search index, the key of the entries in it, and the script copy used from file://.
+SEARCH_INDEX = {"mkdocs": ("search/search_index.json", "docs", "search/search_index.js"),
+                "zensical": ("search.json", "items", "search.js")}
+
+
+def search_docs(site: Path) -> list[dict]:
+    """The entries of the site's search index, wherever its builder wrote it."""
+    name, key, _ = SEARCH_INDEX[SITE_BUILDER]
+    return json.loads((site / name).read_text(encoding="utf-8"))[key]
+
+
 def build_site(kb_dir: Path, workdir: Path) -> Path:
     """Render `kb_dir`, build the site with the real builder (strict MkDocs by default), then apply the
     HTML fixes as `make site` does; returns the site folder."""
-    from reconcile.postbuild import fix_site
-
     from rdflib import Graph
 
     from reconcile.gate import run_check
+    from reconcile.postbuild import fix_site
     from reconcile.render import render
 
     workdir.mkdir(parents=True, exist_ok=True)

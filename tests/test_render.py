@@ -252,7 +252,8 @@ def test_the_overview_says_who_disagrees_on_what_and_who_sells_the_treatment(ren
     assert table < page.index("## Open contradictions"), "the findings come before the cards"
     row = finding_row(page, "nsaid-avoid-after")
     assert "<strong>4 days</strong>" in row and "<strong>3 weeks</strong>" in row
-    assert '<a class="source-ref" href="sources/004.html">Vinings FAQ</a> <span class="source-kind">(clinic FAQ, <span class="sells">sells the treatment</span>)' in row
+    assert ('<a class="source-ref" href="sources/004.html">Vinings FAQ</a> '
+            '<span class="source-kind">(clinic FAQ, <span class="sells">sells the treatment</span>)') in row
     assert "copies Vinings FAQ" in row and "between sources" in row and "baseline, not yet reviewed" in row
     assert 'data-scope="between"' in row and 'data-sources="002 004"' in row
 

@@ -25,7 +25,6 @@ from rdflib import Graph
 
 from . import export, report
 from .chart import interval_chart
-from .timeline import rules, timeline_svg
 from .conflicts import DISAGREEMENTS, OUTCOMES, SEVERITY_RANK, Conflict
 from .errors import KbError
 from .findings import Finding
@@ -34,6 +33,7 @@ from .model import Claim
 from .paths import overlaps
 from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .shacl.report import report_turtle
+from .timeline import rules, timeline_svg
 from .values import normalized, position
 
 KB_DOWNLOAD = "data/kb.ttl"  # the knowledge base version printed on every page is the start of this file's SHA-256
@@ -213,7 +213,7 @@ class Site:
     def default_pair(self) -> tuple[str, str]:
         """The two sources the comparison page opens with: the pair with the most disagreements."""
         counts: Counter = Counter()
-        for topic, pairs in self.pair_relations.items():
+        for pairs in self.pair_relations.values():
             counts.update(pair for pair, outcome in pairs.items() if outcome in DISAGREEMENTS)
         keys = list(self.kb.sources)
         pair = counts.most_common(1)[0][0] if counts else " ".join((keys + keys)[:2])
@@ -303,7 +303,8 @@ def highlighted_text(text: str, claims: list[Claim], contested: AbstractSet[str]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
         marked = ' class="contested"' if any(c.id in contested for c in covering) else ""
         ids = " ".join(escape(c.id) for c in covering)
-        pieces.append(f'<mark{marked} data-claims="{ids}"><a href="../topics/{escape(first.topic)}.html#{escape(first.id)}" title="{escape(label)}">{segment}</a></mark>')
+        link = f'../topics/{escape(first.topic)}.html#{escape(first.id)}'
+        pieces.append(f'<mark{marked} data-claims="{ids}"><a href="{link}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
 
