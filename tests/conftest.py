@@ -60,6 +60,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
         terminalreporter.write_line(f"{len(skipped)} test(s) were skipped; every test is required, so the run fails.", red=True)
+    if BUILDER_DIFFERENCES:
+        terminalreporter.write_sep("-", f"what the {SITE_BUILDER} build does differently from MkDocs (handled in the tests)")
+        for difference in sorted(BUILDER_DIFFERENCES):
+            terminalreporter.write_line(f"- {difference}")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -74,6 +78,14 @@ BUILD_COMMANDS = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict"
                   "zensical": [str(Path(sys.executable).with_name("zensical")), "build", "--clean"]}
 
 
+BUILDER_DIFFERENCES: set[str] = set()
+
+
+def builder_difference(what: str) -> None:
+    """Note a way the site's builder differs from MkDocs that a test allowed for; the run lists them at the end."""
+    BUILDER_DIFFERENCES.add(what)
+
+
 # Where each builder puts its search index, the key of the entries in it, and the script copy used from file://.
 SEARCH_INDEX = {"mkdocs": ("search/search_index.json", "docs", "search/search_index.js"),
                 "zensical": ("search.json", "items", "search.js")}
@@ -82,6 +94,8 @@ SEARCH_INDEX = {"mkdocs": ("search/search_index.json", "docs", "search/search_in
 def search_docs(site: Path) -> list[dict]:
     """The entries of the site's search index, wherever its builder wrote it."""
     name, key, _ = SEARCH_INDEX[SITE_BUILDER]
+    if SITE_BUILDER != "mkdocs":
+        builder_difference(f"search index at {name} (entries under '{key}'), not search/search_index.json ('docs')")
     return json.loads((site / name).read_text(encoding="utf-8"))[key]
 
 
