@@ -1,5 +1,4 @@
 """The built site: strict build, no broken links, nothing fetched from the internet, escaped text, stable output."""
-import json
 import os
 import re
 import shutil

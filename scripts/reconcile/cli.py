@@ -394,10 +394,26 @@ def fix_site_command(site: Path) -> None:
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 def serve(port: int) -> None:
-    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first)."""
+    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first).
+
+    Stopping kb (Ctrl-C, or a TERM or HUP signal to its process) stops the server it started.
+    """
+    import signal
     import subprocess
 
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]))
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"])
+
+    def stop(signum, frame) -> None:
+        server.terminate()
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        code = server.wait()
+    sys.exit(code)
 
 
 @main.command("reanchor")
