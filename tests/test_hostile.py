@@ -32,6 +32,7 @@ XSS = "</title><img src=x onerror=alert(1)>"
 TEMPLATE = "{{ 7*7 }}"
 MARKDOWN_LINK = "[x](javascript:alert(1))"
 HOSTILE = f"{XSS} {TEMPLATE} {MARKDOWN_LINK} <script>alert(2)</script>"
+SHORT_XSS = "<b onmouseover=alert(4)>x</b>"  # a short name fits in 30 characters
 
 
 def run(*args):
@@ -56,7 +57,8 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
                     encoding="utf-8")
     ok(run("add-editor", "evil", "--kb", kb_dir, "--name", HOSTILE))
     ok(run("add-source", "--kb", kb_dir, page, "--title", HOSTILE, "--publisher", HOSTILE, "--kind", HOSTILE,
-           "--url", "https://example.invalid/a?b=<x>", "--by", "evil"))
+           "--url", "https://example.invalid/a?b=<x>", "--by", "evil",
+           "--short-name", SHORT_XSS, "--sells-evidence", XSS))
     html = tmp_path / "evil-page.html"  # an HTML source: scripts dropped, escaped markup in its text kept as text
     html.write_text(f"<html><body onload=alert(10)><script>alert(11)</script><p onclick=alert(12)>Results after 3 "
                     f"months. &lt;img src=x onerror=alert(13)&gt; {MARKDOWN_LINK}</p></body></html>", encoding="utf-8")
@@ -110,8 +112,11 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
     assert evil_page.find("a", href="https://example.invalid/a?b=<x>") is not None  # a web address is linked
     a_page = BeautifulSoup((site / "sources" / "a.html").read_text(encoding="utf-8"), "html.parser")
     assert "javascript:alert(3)" in a_page.get_text()  # shown, not linked
-    for text in (XSS, TEMPLATE, MARKDOWN_LINK, "<script>alert(2)</script>"):
+    for text in (XSS, TEMPLATE, MARKDOWN_LINK, "<script>alert(2)</script>", SHORT_XSS):
         assert text in shown
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")  # the theme shows it as HTML
+    assert "<img src=x" not in index and "<b onmouseover" not in index and "<script>alert" not in index
+    assert "&lt;b onmouseover=alert(4)&gt;" in index  # the per-claim entries name the source, escaped
 
 
 def test_a_topic_iri_that_is_a_link_is_a_structural_error(kb_dir, tmp_path):
