@@ -28,7 +28,7 @@ def test_render_into_a_folder_that_cannot_be_made_is_a_message_not_a_traceback(k
     out.write_text("a file where the docs folder should be\n")
     result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", out)
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {out}: cannot write here (File exists); nothing was changed.\n"
+    assert result.stderr == f"Error: {out}: is not a folder; give an output folder with --out. Nothing was changed.\n"
     assert out.read_text() == "a file where the docs folder should be\n"
 
 

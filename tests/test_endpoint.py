@@ -1,8 +1,11 @@
-"""The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test."""
+"""The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test,
+and against addresses and servers that are not one."""
+import http.server
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -69,3 +72,126 @@ def test_cli_publish_and_check_against_the_store(server, kb_dir):
 def test_an_unreachable_store_is_a_clear_error():
     with pytest.raises(KbError, match="cannot reach the store"):
         RemoteStore("http://127.0.0.1:9", timeout=2).ask("ASK {}")
+
+
+# A wrong address, a closed port, a server that is not SPARQL, a slow one: a message naming the URL ------------
+
+class Answering(http.server.BaseHTTPRequestHandler):
+    """A web server that is not a SPARQL store: an HTML page for every request, after `delay` seconds."""
+
+    delay = 0.0
+
+    def _answer(self) -> None:
+        time.sleep(self.delay)
+        body = b"<html><body>Hello</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def web_server():
+    servers = []
+
+    def start(delay: float) -> str:
+        handler = type("Handler", (Answering,), {"delay": delay})
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def endpoint_commands(kb_dir, url, *extra):
+    return [["publish", "--kb", str(kb_dir), "--endpoint", url, *extra],
+            ["check", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--endpoint", url, *extra]]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "127.0.0.1:7878", "ftp://example.org", "http://", "http://h:99999",
+                                 "http://exa mple.org"])
+def test_an_endpoint_that_is_not_a_web_address_is_refused(kb_dir, url):
+    for args in endpoint_commands(kb_dir, url):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert result.output == (f"Error: --endpoint: '{url}' is not an http:// or https:// address; give the store's "
+                                 "base URL, such as http://127.0.0.1:7878.\n")
+
+
+def test_a_closed_port_names_the_url(kb_dir):
+    url = f"http://127.0.0.1:{closed_port()}"
+    for args in endpoint_commands(kb_dir, url):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and result.exception is not None and isinstance(result.exception, SystemExit)
+        assert result.output.startswith(f"Error: {url}/") and "cannot reach the store" in result.output
+        assert "Connection refused" in result.output
+
+
+def test_a_server_that_is_not_sparql_is_named(kb_dir, web_server):
+    url = web_server(0.0)
+    result = CliRunner().invoke(main, endpoint_commands(kb_dir, url)[1])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.output == (f"Error: {url}/query: the answer is not SPARQL query results; check --endpoint and "
+                             "--query-path point at a SPARQL 1.1 query service.\n")
+    with pytest.raises(KbError, match=r"/store\?default: the answer is not N-Triples"):
+        RemoteStore(url).graph()
+
+
+def test_a_slow_server_times_out_after_the_timeout_option(kb_dir, web_server):
+    url = web_server(5.0)
+    for args in endpoint_commands(kb_dir, url, "--timeout", "0.5"):
+        started = time.monotonic()
+        result = CliRunner().invoke(main, args)
+        assert time.monotonic() - started < 4.5  # it gave up before the server answered
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert result.output.startswith(f"Error: {url}/") and ": no answer within 0.5 seconds; " in result.output
+        assert "allow longer with --timeout." in result.output
+
+
+def test_the_default_timeout_is_short():
+    assert RemoteStore("http://127.0.0.1:7878").timeout == 30
+
+
+# Publish checks every file before it changes the store, and publishes only the knowledge base ---------------
+
+def test_publish_checks_every_file_first_and_leaves_the_store_as_it_was(server, kb_dir):
+    store = RemoteStore(server)
+    publish(kb_dir, store)
+    before = len(store.graph())
+    (kb_dir / "claims" / "c.ttl").write_text((kb_dir / "claims" / "c.ttl").read_text() + "\nclaim:x kb:topic .\n")
+    result = CliRunner().invoke(main, ["publish", "--kb", str(kb_dir), "--endpoint", server])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {kb_dir / 'claims' / 'c.ttl'}:") and "Turtle syntax error" in result.output
+    assert len(store.graph()) == before
+
+
+def test_publish_leaves_out_turtle_among_the_sources(server, kb_dir):
+    (kb_dir / "sources" / "evil.ttl").write_text("<urn:evil> <urn:p> <urn:o> .\n")
+    store = RemoteStore(server)
+    publish(kb_dir, store)
+    assert not store.ask("ASK { <urn:evil> ?p ?o }")
+    assert len(store.graph()) == len(load(kb_dir).store.triples())
+
+
+def test_the_gate_never_passes_an_empty_store(server):
+    result = CliRunner().invoke(main, ["check", "--endpoint", server, "--shapes", str(SHAPES)])
+    assert result.exit_code == 2
+    assert result.output == ("Error: The store holds no topics and no claims; publish the knowledge base to it with "
+                             "`kb publish` first, or check the --endpoint.\n")

@@ -3,10 +3,13 @@ Turtle hidden among the sources, an output folder over the knowledge base, bytes
 from __future__ import annotations
 
 import os
+import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,9 @@ from reconcile.conflicts import find_conflicts
 from reconcile.gate import run_check
 from reconcile.load import load
 from reconcile.lock import writing
-from reconcile.reviews import record_review
+from reconcile.reviews import read_reviews, record_review
+from reconcile.turtle import string
+from test_browser import browser  # noqa: F401 - the headless Chromium fixture
 
 from conftest import SHAPES, build_site, tree_digest
 
@@ -41,24 +46,45 @@ def ok(result):
 
 # Markup, templates and links in every field a person types ------------------------------------------------
 
+HANDLERS = '<a href="javascript:alert(5)" onclick="alert(6)">x</a> <svg onload=alert(7)> <script>alert(8)</script>'
+EVIL_TOPIC = "javascript:alert(9)"  # a topic IRI written by hand: <javascript:alert(9)>
+
+
 def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
+    """Every field a person types holding markup, templates and javascript: links, and hand-written ones too."""
     page = tmp_path / "evil.txt"
-    page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n", encoding="utf-8")
+    page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n{HANDLERS}\n",
+                    encoding="utf-8")
+    ok(run("add-editor", "evil", "--kb", kb_dir, "--name", HOSTILE))
     ok(run("add-source", "--kb", kb_dir, page, "--title", HOSTILE, "--publisher", HOSTILE, "--kind", HOSTILE,
-           "--url", "https://example.invalid/a?b=<x>", "--by", "ed", "--short-name", SHORT_XSS, "--sells-evidence", XSS))
+           "--url", "https://example.invalid/a?b=<x>", "--by", "evil",
+           "--short-name", SHORT_XSS, "--sells-evidence", XSS))
+    html = tmp_path / "evil-page.html"  # an HTML source: scripts dropped, escaped markup in its text kept as text
+    html.write_text(f"<html><body onload=alert(10)><script>alert(11)</script><p onclick=alert(12)>Results after 3 "
+                    f"months. &lt;img src=x onerror=alert(13)&gt; {MARKDOWN_LINK}</p></body></html>", encoding="utf-8")
+    ok(run("add-source", "--kb", kb_dir, html, "--title", "Evil page", "--by", "ed"))
     sources = kb_dir / "sources.ttl"  # a javascript: address written by hand, which add-source refuses
     sources.write_text(sources.read_text().replace('kb:key "a" ;', 'kb:key "a" ;\n    dcterms:source "javascript:alert(3)" ;'))
+    with (kb_dir / "contexts.ttl").open("a", encoding="utf-8") as out:  # a context labelled by hand
+        out.write(f'\nctx:evil a kb:Context ; skos:inScheme kb:contexts ;\n    skos:prefLabel {string(HOSTILE)}@en ;\n'
+                  f'    skos:definition {string(HOSTILE)}@en .\n')
     ok(run("new-topic", "--kb", kb_dir, "--id", "evil-topic", "--label", HOSTILE, "--definition", HOSTILE,
            "--kind", "Category", "--safety", "High"))
+    with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as out:
+        out.write(f"\n<{EVIL_TOPIC}> a skos:Concept, kb:Topic ;\n    skos:inScheme kb:topics ;\n"
+                  f"    skos:prefLabel {string(HOSTILE)}@en ;\n    skos:definition {string(HOSTILE)}@en ;\n"
+                  "    kb:quantityKind kb:Text ;\n    kb:safety kb:Low .\n")
     for quote, value in ((f"Results show {XSS} after 2 months.", HOSTILE), (f"{MARKDOWN_LINK} {TEMPLATE}", "something else")):
         ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil", "--topic", "evil-topic",
-               "--quote", quote, "--value", value, "--note", HOSTILE))
+               "--context", "evil", "--quote", quote, "--value", value, "--note", HOSTILE))
     ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil", "--topic",
            "first-results-time", "--quote", "after 2 months", "--value", "2 months"))
+    ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil-page", "--topic",
+           "first-results-time", "--quote", "Results after 3 months.", "--value", "3 months"))
     conflicts = [c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement]
     for conflict in conflicts:
         ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged",
-               "--by", "ed", "--note", HOSTILE))
+               "--by", HOSTILE, "--note", HOSTILE))
     assert any(c.topic == "evil-topic" for c in conflicts)
     return kb_dir
 
@@ -80,6 +106,7 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
             assert not link["href"].strip().lower().startswith("javascript:"), (page, link)
         assert "<img src=x" not in html and "<script>alert" not in html, page
         shown += soup.get_text()
+    assert EVIL_TOPIC in shown and "alert(13)" in shown and "onclick=\"alert(6)\"" in shown
     evil_page = BeautifulSoup((site / "sources" / "evil.html").read_text(encoding="utf-8"), "html.parser")
     assert evil_page.title.get_text().startswith(HOSTILE)  # the title, as text
     assert evil_page.find("a", href="https://example.invalid/a?b=<x>") is not None  # a web address is linked
@@ -90,6 +117,16 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")  # the theme shows it as HTML
     assert "<img src=x" not in index and "<b onmouseover" not in index and "<script>alert" not in index
     assert "&lt;b onmouseover=alert(4)&gt;" in index  # the per-claim entries name the source, escaped
+
+
+def test_a_topic_iri_that_is_a_link_is_a_structural_error(kb_dir, tmp_path):
+    findings = run_check(load(hostile_kb(kb_dir, tmp_path)), SHAPES, "never").findings
+    bad = [f for f in findings if f.code == "bad-identifier"]
+    assert [(f.focus, f.location.path.name, f.severity) for f in bad] == [(EVIL_TOPIC, "topics.ttl", "error")]
+    assert bad[0].message.startswith(f"the topic id '{EVIL_TOPIC}' must be letters, digits, dots, dashes")
+    result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", tmp_path / "docs")
+    assert result.exit_code == 1 and "[bad-identifier] javascript:alert(9)" in result.output
+    assert not (tmp_path / "docs").exists()
 
 
 def test_add_source_refuses_addresses_other_than_web_ones(kb_dir, tmp_path):
@@ -294,3 +331,231 @@ def test_impossible_retrieval_dates_are_refused(kb_dir, tmp_path, day):
     assert result.exit_code == 2
     assert f"--retrieved: '{day}' is not a date like 2026-11-24" in result.output
     assert tree_digest(kb_dir) == before
+
+
+# Workflow commands in data ------------------------------------------------------------------------------------
+
+def test_data_starts_no_workflow_command_in_the_github_report(kb_dir):
+    claims = kb_dir / "claims" / "b.ttl"
+    injected = "5–8\\n::add-mask::secret\\r::warning file=x::owned\\u2028::error::pwned"
+    claims.write_text(claims.read_text(encoding="utf-8").replace('kb:stated "5–8"', f'kb:stated "{injected}"'),
+                      encoding="utf-8")
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache", "--format", "github")
+    assert result.exit_code == 1
+    lines = result.output.removesuffix("\n").split("\n")
+    assert lines == result.output.splitlines()  # no other line break either
+    stop = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[stop].removeprefix("::stop-commands::")
+    assert len(token) == 32 and lines[-1] == f"::{token}::"
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines[:stop])
+    assert any("5–8%0A::add-mask::secret%0D::warning file=x::owned⏎::error::pwned" in line for line in lines[:stop])
+    plain = lines[stop + 1:-1]
+    assert plain and not any(line.startswith("::") for line in plain)
+    assert any('says "5–8⏎::add-mask::secret⏎::warning file=x::owned⏎::error::pwned"' in line for line in plain)
+
+
+# A hand-written file the appended block must still fit ---------------------------------------------------------
+
+ADD_CLAIM = ["--shapes", SHAPES, "--by", "ed", "--source", "a", "--topic", "nsaid-stop-before", "--context",
+             "before-treatment", "--quote", "for 3 weeks", "--value", "3 weeks"]
+
+
+@pytest.mark.parametrize("other", ["@prefix ann: <http://www.w3.org/ns/oa#> .", "@prefix oa: <http://example.org/other#> ."])
+def test_add_claim_fits_a_file_binding_prefixes_otherwise(kb_dir, other):
+    claims = kb_dir / "claims" / "a.ttl"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("@prefix oa: <http://www.w3.org/ns/oa#> .", other).replace(" oa:", " ann:")
+                      if other.startswith("@prefix ann") else text.replace("@prefix oa: <http://www.w3.org/ns/oa#> .",
+                                                                            "@prefix oa: <http://www.w3.org/ns/oa#> .\n" + other),
+                      encoding="utf-8")
+    before = load(kb_dir)
+    errors_before = {(f.code, f.focus) for f in run_check(before, SHAPES, "never").findings if f.severity == "error"}
+    ok(run("add-claim", "--kb", kb_dir, *ADD_CLAIM))
+    after = load(kb_dir)
+    claim = after.claim("a-nsaid-stop-before")
+    assert claim is not None and claim.quote == "for 3 weeks" and claim.start >= 0 and claim.source == "a"
+    assert [c for c in after.claims if c.id != claim.id] == [c for c in before.claims]
+    errors = {(f.code, f.focus) for f in run_check(after, SHAPES, "never").findings if f.severity == "error"}
+    assert errors == errors_before  # the new block is sound, whatever the file's own blocks mean
+
+
+def test_add_claim_refuses_a_block_that_would_not_parse(kb_dir):
+    topics = kb_dir / "topics.ttl"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n<https://reconcile-kb.org/topic/odd(id)> a skos:Concept, "
+                      'kb:Topic ;\n    skos:prefLabel "Odd"@en ;\n    skos:definition "Odd?"@en ;\n'
+                      "    kb:quantityKind kb:Duration ;\n    kb:safety kb:Low .\n", encoding="utf-8")
+    before = tree_digest(kb_dir)
+    args = [a if a != "nsaid-stop-before" else "odd(id)" for a in ADD_CLAIM]
+    result = run("add-claim", "--kb", kb_dir, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {kb_dir / 'claims' / 'a.ttl'}:")
+    assert "the file would no longer parse with this change" in result.output and "nothing was changed" in result.output
+    assert tree_digest(kb_dir) == before
+
+
+def test_add_source_run_again_completes_a_pair_an_interruption_left_half_done(kb_dir, tmp_path):
+    page = tmp_path / "new.txt"
+    page.write_text("New sheet\n\nAvoid NSAIDs for a day.\n", encoding="utf-8")
+    shutil.copy(page, kb_dir / "sources" / "new.txt")  # killed after the text took its name, before sources.ttl
+    assert not [f for f in run_check(load(kb_dir), SHAPES, "never").findings if f.severity == "error"]
+    ok(run("add-source", "--kb", kb_dir, page, "--title", "New"))
+    kb = load(kb_dir)
+    assert kb.sources["new"].file_name == "new.txt" and kb.source_text("new") == page.read_text(encoding="utf-8")
+    other = tmp_path / "other" / "new.txt"  # a different text under a name already taken is still refused
+    other.parent.mkdir()
+    other.write_text("Another sheet\n", encoding="utf-8")
+    result = run("add-source", "--kb", kb_dir, other, "--title", "Other", "--key", "other")
+    assert result.exit_code == 2 and "a different file with this name is already in" in result.output
+
+
+# Low-severity cases: each a clear message, exit 2, nothing left behind -------------------------------------------
+
+def test_reviewer_names_keep_letters_of_any_script(kb_dir):
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
+           "José Müller", "--note", "n"))
+    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
+           "李明", "--note", "n"))
+    assert [r.by for r in read_reviews(load(kb_dir))] == ["josé-müller", "李明"]
+
+
+def test_a_review_without_a_login_name_asks_for_by(kb_dir, monkeypatch):
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "getuid", lambda: 2_000_000_123)  # a user id with no passwd entry
+    before = tree_digest(kb_dir)
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    result = run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "n")
+    assert result.exit_code == 2
+    assert result.output == ("Error: --by: there is no login name for user id 2000000123; give your name with --by. "
+                             "Nothing was changed.\n")
+    assert tree_digest(kb_dir) == before
+
+
+def test_claims_of_an_unknown_source_or_topic_are_refused(kb_dir):
+    result = run("claims", "--kb", kb_dir, "--source", "nosuch")
+    assert result.exit_code == 2 and result.output.startswith("Error: --source: Unknown source 'nosuch'.") and "List them with `kb sources`." in result.output
+    result = run("claims", "--kb", kb_dir, "--topic", "session-counts")
+    assert result.exit_code == 2 and "--topic: Unknown topic 'session-counts'. Did you mean session-count" in result.output
+
+
+def test_the_gate_never_passes_an_empty_or_missing_knowledge_base(kb_dir, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("check", "--kb", empty, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and f"{empty / 'topics.ttl'}: file not found; point --kb at" in result.output
+    (kb_dir / "topics.ttl").unlink()
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and f"{kb_dir / 'topics.ttl'}: file not found" in result.output
+    (kb_dir / "topics.ttl").write_text("# nothing yet\n", encoding="utf-8")
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2 and "defines no topic; the knowledge base is empty" in result.output
+
+
+def test_a_byte_order_mark_is_named(kb_dir):
+    topics = kb_dir / "topics.ttl"
+    topics.write_bytes(b"\xef\xbb\xbf" + topics.read_bytes())
+    result = run("check", "--kb", kb_dir, "--shapes", SHAPES, "--no-cache")
+    assert result.exit_code == 2
+    assert result.output == (f"Error: {topics}:1: the file starts with a byte order mark (an invisible U+FEFF), which "
+                             "Turtle does not allow; save it as UTF-8 without a byte order mark.\n")
+
+
+def test_add_source_refuses_devices_and_fifos_unread(kb_dir, tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    before = tree_digest(kb_dir)
+    for path in ("/dev/zero", fifo, tmp_path):
+        result = subprocess.run([KB, "add-source", "--kb", str(kb_dir), str(path), "--title", "T"], capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2
+        assert f"{path}: is not a regular file (a folder, FIFO or device)" in result.stderr
+    assert tree_digest(kb_dir) == before
+
+
+def test_duplicated_claim_ids_are_reported_as_duplicates(kb_dir):
+    claims = kb_dir / "claims" / "a.ttl"
+    text = claims.read_text(encoding="utf-8")
+    block = text[text.index("claim:a-session-count a kb:Claim"):]
+    block = block[:block.index(" .\n") + 3]
+    claims.write_text(text + "\n" + block.replace('"3–6 sessions"', '"3-6 sessions"'), encoding="utf-8")
+    findings = [f for f in run_check(load(kb_dir), SHAPES, "never").findings if f.code == "duplicate-id"]
+    assert len(findings) == 1 and findings[0].focus == "a-session-count"
+    assert findings[0].location.line == next(i for i, line in enumerate(text.split("\n"), 1)
+                                             if line.startswith("claim:a-session-count"))
+    assert f"starts another block at {claims}:" in findings[0].message
+
+
+def test_ctrl_c_during_writes_leaves_no_temporary_file(kb_dir, tmp_path):
+    chance = random.Random(20261202)
+    for number in range(20):
+        page = tmp_path / f"page-{number}.txt"
+        page.write_text(f"Page {number}\n\nAvoid NSAIDs for {number + 1} days.\n", encoding="utf-8")
+        process = subprocess.Popen([KB, "add-source", "--kb", str(kb_dir), str(page), "--title", f"P{number}", "--by",
+                                    "ed"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(chance.uniform(0.0, 0.9))
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+        assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")], (number, err)
+        kb = load(kb_dir)  # parses
+        if process.returncode == 0:
+            assert f"page-{number}" in kb.sources
+    assert not (kb_dir / ".lock").exists()
+
+
+def test_an_unwritable_step_summary_is_a_message(kb_dir, tmp_path):
+    summary = tmp_path / "no-such-folder" / "summary.md"
+    result = CliRunner(env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}).invoke(
+        main, ["check", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--no-cache", "--fail-on", "never"])
+    assert result.exit_code == 2 and result.output.endswith(f"Error: {summary}: No such file or directory.\n")
+
+
+def test_render_into_a_file_or_onto_a_full_disk_is_a_message(kb_dir, tmp_path):
+    a_file = tmp_path / "docs.txt"
+    a_file.write_text("not a folder\n")
+    result = run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", a_file)
+    assert result.exit_code == 2 and result.output == f"Error: {a_file}: is not a folder; give an output folder with --out. Nothing was changed.\n"
+    docs = tmp_path / "docs"
+    ok(run("render", "--kb", kb_dir, "--shapes", SHAPES, "--out", docs))
+    before = tree_digest(docs)
+    limit = 4096  # the pages fit, the downloads of the knowledge base do not
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run([KB, "render", "--kb", str(kb_dir), "--shapes", str(SHAPES), "--out", str(docs)],
+                            capture_output=True, text=True, preexec_fn=small_files, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "cannot write (File too large); nothing was changed." in result.stderr and "Traceback" not in result.stderr
+    assert tree_digest(docs) == before and not list(tmp_path.glob(".docs.render-*"))
+
+
+@pytest.mark.browser
+def test_nothing_from_the_data_runs_in_chromium(kb_dir, tmp_path, browser):  # noqa: F811 - the fixture imported above
+    import functools
+    import http.server
+    import threading
+
+    from selenium.common.exceptions import NoAlertPresentException
+
+    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    try:
+        for page in pages:
+            browser.get(f"http://127.0.0.1:{server.server_address[1]}/{page}")
+            time.sleep(0.1)  # handlers of images that fail to load run just after the load
+            try:
+                alert = browser.switch_to.alert
+            except NoAlertPresentException:
+                continue
+            text = alert.text
+            alert.dismiss()
+            pytest.fail(f"{page}: data ran as script (alert {text!r})")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "sources/evil.html" in pages and any(p.startswith("topics/javascript") for p in pages)

@@ -8,17 +8,20 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import main
 from reconcile.conflicts import find_conflicts
-from reconcile.edit import add_source
+from reconcile.edit import NewClaim, add_claim, add_source
 from reconcile.gate import run_check
-from reconcile.load import load
+from reconcile.load import KnowledgeBase, load
 from reconcile.lock import LOCK_FILE, kb_lock, writing
-from reconcile.reviews import read_reviews
+from reconcile.reviews import read_reviews, reviewed_conflicts
 
 from conftest import SHAPES, tree_digest
 
@@ -159,23 +162,180 @@ def test_wait_takes_the_lock_once_the_other_writer_finishes(kb_dir):
     assert load(kb_dir).claim("a-nsaid-stop-before") is not None
 
 
-def test_writers_killed_at_random_moments_leave_every_file_readable(kb_dir, tmp_path):
+# Fault injection: every writing command in concurrent pairs, and killed at random moments -----------------
+
+QUOTED = range(45, SENTENCES)  # sentences of `long` that claims quote before the runs (reanchor moves them)
+
+
+def sentence(number: int) -> str:
+    return f"Sentence {number:02d}: results show after {number % 11 + 1} months."
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One writing command as the fault tests run it: the n-th run's arguments and what its success leaves."""
+
+    args: Callable[[Path, Path, int], list[str]]  # (kb folder, work folder, n) -> arguments after `kb`
+    landed: Callable[[KnowledgeBase, Path, int, str], bool]  # (kb, work folder, n, its output) -> left its change
+    prepare: Callable[[Path, int], None] | None = None  # a change by hand before the n-th run
+    pairs_at_once: int = 4
+
+
+def _claim_args(kb_dir, work, n):
+    return ["add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "long", "--topic",
+            "first-results-time", "--quote", sentence(n), "--value", f"{n % 11 + 1} months"]
+
+
+def _claim_landed(kb, work, n, out):
+    claim = kb.claim(out.split()[2])
+    return claim is not None and claim.quote == sentence(n)
+
+
+def _source_args(kb_dir, work, n):
+    page = work / f"page-{n}.txt"
+    page.write_text(f"Page {n}\n\nAvoid NSAIDs for {n + 1} days.\n", encoding="utf-8")
+    return ["add-source", "--kb", kb_dir, page, "--title", f"Page {n}", "--key", f"p{n}", "--by", "ed"]
+
+
+def _source_landed(kb, work, n, out):
+    return f"p{n}" in kb.sources and kb.source_text(f"p{n}") == (work / f"page-{n}.txt").read_text(encoding="utf-8")
+
+
+def _topic_args(kb_dir, work, n):
+    return ["new-topic", "--kb", kb_dir, "--id", f"t-{n}", "--label", f"Topic {n}", "--definition", f"Question {n}?",
+            "--kind", "Text", "--safety", "Low", "--passages", "0"]
+
+
+def _review_args(kb_dir, work, n):
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    return ["review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by", "ed",
+            "--note", f"note {n}"]
+
+
+def _review_landed(kb, work, n, out):
+    return any(r.id == out.split()[2].rstrip(":") and r.note == f"note {n}" for r in read_reviews(kb))
+
+
+def _baseline_landed(kb, work, n, out):
+    found = reviewed_conflicts(kb, find_conflicts(kb, SHAPES))
+    return all(c.status not in ("new", "new-claims") for c in found if c.is_disagreement)
+
+
+def _move_sources(kb_dir, n):
+    """Insert a line at the top of source `long`, so that every quote of it moves."""
+    path = kb_dir / "sources" / "long.txt"
+    path.write_text(f"Inserted line {n}.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _anchors_hold(kb, work, n, out):
+    text = kb.source_text("long")
+    return all(text[c.start:c.end] == c.quote for c in kb.claims if c.source == "long")
+
+
+def _apply_args(kb_dir, work, n):
+    draft = work / "draft.toml"
+    if not draft.exists():
+        ok(run("suggest", "--kb", kb_dir, "long", "--out", draft))
+    entries = draft.read_text(encoding="utf-8").split("[[claim]]")
+    entries[n + 1] = entries[n + 1].replace("accept = false", "accept = true")
+    one = work / f"draft-{n}.toml"
+    one.write_text("[[claim]]".join(entries), encoding="utf-8")
+    return ["apply", "--kb", kb_dir, "--shapes", SHAPES, one, "--by", "ed"]
+
+
+def _applied(kb, work, n, out):
+    return any(c.quote == sentence(n) for c in kb.claims)
+
+
+WRITERS = {
+    "add-claim": Writer(_claim_args, _claim_landed),
+    "add-source": Writer(_source_args, _source_landed),
+    "new-topic": Writer(_topic_args, lambda kb, work, n, out: f"t-{n}" in kb.topics),
+    "review": Writer(_review_args, _review_landed),
+    "baseline": Writer(lambda kb_dir, work, n: ["baseline", "--kb", kb_dir, "--shapes", SHAPES], _baseline_landed),
+    "reanchor": Writer(lambda kb_dir, work, n: ["reanchor", "--kb", kb_dir], _anchors_hold, _move_sources, 1),
+    "apply": Writer(_apply_args, _applied),
+}
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def start(kb_dir: Path, args: list) -> subprocess.Popen:
+    return subprocess.Popen([KB, *(str(a) for a in args), "--wait"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def busy_kb(kb_dir: Path, tmp_path: Path) -> Path:
+    """The fixture with source `long`, some of its sentences quoted, and a work folder for the runs' inputs."""
     with_long_source(kb_dir, tmp_path)
-    chance = random.Random(20261202)
-    for number in range(16):
-        process = add_claim_process(kb_dir, number, wait=True)
-        time.sleep(chance.uniform(0.05, 1.2))
+    with writing(kb_dir) as kb:
+        for number in QUOTED:
+            add_claim(kb, NewClaim(source="long", topic="first-results-time", quote=sentence(number),
+                                   value=f"{number % 11 + 1} months"), by="ed")
+            kb = load(kb_dir)
+    work = tmp_path / "work"
+    work.mkdir()
+    return work
+
+
+def structural_errors(kb_dir: Path) -> set[tuple[str, str]]:
+    return {(f.code, f.focus) for f in run_check(load(kb_dir), SHAPES, "never").findings if f.severity == "error"}
+
+
+def assert_settled(kb_dir: Path, errors_before: set) -> None:
+    """Every file parses, no structural error is new, no lock or temporary file is left."""
+    assert structural_errors(kb_dir) <= errors_before
+    assert not (kb_dir / LOCK_FILE).exists()
+    assert not list(kb_dir.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("name", sorted(set(WRITERS) - {"add-claim", "review"}))  # those two: the tests above
+def test_writers_in_concurrent_pairs_each_leave_their_change(kb_dir, tmp_path, name):
+    writer, work = WRITERS[name], busy_kb(kb_dir, tmp_path)
+    errors_before = structural_errors(kb_dir)
+    pairs = 20
+    for wave in range(0, pairs, writer.pairs_at_once):
+        launched = []
+        for pair in range(wave, wave + writer.pairs_at_once):
+            if writer.prepare:
+                writer.prepare(kb_dir, pair)
+            launched += [(n, start(kb_dir, writer.args(kb_dir, work, n))) for n in (2 * pair, 2 * pair + 1)]
+        finished = [(n, *finish(process)) for n, process in launched]
+        kb = load(kb_dir)  # every file parses
+        for n, code, out, err in finished:
+            assert code == 0, (name, n, out, err)  # both wait for the lock: neither is refused
+            assert writer.landed(kb, work, n, out), (name, n, out)
+    assert_settled(kb_dir, errors_before)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_writers_killed_at_random_moments_leave_every_file_readable(kb_dir, tmp_path, name):
+    writer, work = WRITERS[name], busy_kb(kb_dir, tmp_path)
+    errors_before = structural_errors(kb_dir)
+    chance = random.Random(f"20261202-{name}")
+    kills = 20
+    for n in range(kills):
+        if writer.prepare:
+            writer.prepare(kb_dir, n)
+        process = start(kb_dir, writer.args(kb_dir, work, n))
+        time.sleep(chance.uniform(0.0, 1.0))
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+        code, out, err = finish(process)
         kb = load(kb_dir)  # parses, whatever moment the writer died at
-        assert all(c.quote.startswith("Sentence ") for c in kb.claims if c.source == "long")
-    left = [p for p in kb_dir.rglob("*.tmp")]
+        if code == 0:  # it finished before the signal: its change is there
+            assert writer.landed(kb, work, n, out), (name, n, out)
+        else:
+            assert code == -signal.SIGKILL, (name, n, code, err)
+        if not writer.prepare:  # a source changed by hand is out of step until reanchor runs to the end
+            assert structural_errors(kb_dir) <= errors_before
+    left = list(kb_dir.rglob("*.tmp"))
     assert all(p.name.startswith(".") for p in left)  # never under a name the loader reads
-    code, out, err = finish(add_claim_process(kb_dir, SENTENCES - 1, wait=True))
+    if writer.prepare:
+        writer.prepare(kb_dir, kills)
+    code, out, err = finish(start(kb_dir, writer.args(kb_dir, work, kills)))
     assert code == 0, err
-    assert not list(kb_dir.rglob("*.tmp"))  # the next writer clears what a killed one left
-    kb = load(kb_dir)
-    result = run_check(kb, SHAPES, "never")
-    assert not [f for f in result.findings if f.severity == "error"], result.findings
-    ids = [c.id for c in kb.claims]
-    assert len(ids) == len(set(ids))
+    assert writer.landed(load(kb_dir), work, kills, out)
+    assert_settled(kb_dir, errors_before)  # and the next writer clears what a killed one left

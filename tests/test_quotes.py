@@ -47,6 +47,17 @@ def test_verify_reports_moved_and_missing_quotes():
     assert verify("abc", 4, 9, "quote")[0] == "quote-missing"
 
 
+def test_a_quote_in_nfd_is_found_in_a_text_in_nfc_and_back():
+    import unicodedata
+
+    text = "Sheet\n\nRésultats après 2 mois.\n"
+    for source, quote in ((text, unicodedata.normalize("NFD", "Résultats après 2 mois.")),
+                          (unicodedata.normalize("NFD", text), "Résultats après 2 mois.")):
+        anchor = find_quote(source, quote)
+        assert unicodedata.normalize("NFC", anchor.exact) == "Résultats après 2 mois."
+        assert anchor.exact == source[anchor.start:anchor.end] and source[anchor.end] == "\n"
+
+
 def test_a_quote_matched_ignoring_case_among_several_asks_for_an_occurrence():
     text = "Intro.\nAvoid alcohol for 2 days.\nNotes.\navoid alcohol for 2 days.\n"
     for quote in ("Avoid alcohol", "AVOID ALCOHOL"):

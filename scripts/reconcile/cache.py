@@ -11,7 +11,11 @@ as focus nodes.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
+from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -23,12 +27,68 @@ from .shacl import Result
 from .shacl.engine import compile_shapes, run_compiled
 from .turtle import write_atomic
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
+PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def code_version() -> str:
+    """A hash of this package's code: results cached by other code are never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _secret() -> bytes | None:
+    """This user's key for signing caches, kept outside the repository (None: it cannot be kept, so no cache).
+
+    A cache file committed to a repository, or edited by hand, does not carry a valid
+    signature, so it cannot hide conflicts: it is ignored and everything is checked.
+    """
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "reconcile-kb"
+    path = folder / "cache-key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except OSError:
+        try:  # another kb command made it at the same moment
+            return path.read_bytes()
+        except OSError:
+            return None
+
+
+def _signature(secret: bytes, entries: dict) -> str:
+    return hmac.new(secret, json.dumps(entries, sort_keys=True).encode(), hashlib.sha256).hexdigest()
+
+
+def _read_cache(cache_file: Path, secret: bytes | None) -> dict:
+    """The cached entries when the file holds them with this user's valid signature, else nothing."""
+    if secret is None:
+        return {}
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        entries, signature = cached["topics"], cached["signature"]
+        if not isinstance(entries, dict) or not hmac.compare_digest(str(signature), _signature(secret, entries)):
+            return {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return entries
 
 
 def topic_keys(kb: KnowledgeBase, shapes_text: str, claims: list[Claim]) -> dict[str, str]:
     """Each topic's cache key; `claims` are the knowledge base's claims and the answers they imply."""
-    common = hashlib.sha256(json.dumps([CACHE_VERSION, shapes_text, sorted(kb.contexts.items())]).encode()).hexdigest()
+    common = hashlib.sha256(json.dumps([CACHE_VERSION, code_version(), shapes_text,
+                                        sorted(kb.contexts.items())]).encode()).hexdigest()
     by_topic: dict[str, list[Claim]] = {}
     for claim in claims:
         by_topic.setdefault(claim.topic, []).append(claim)
@@ -43,11 +103,9 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     """The conflict shapes' results, recomputing only topics whose key changed since the cache was written."""
     every = [*kb.claims, *implied_claims(kb)]
     keys = topic_keys(kb, shapes_path.read_text(encoding="utf-8"), every)
-    try:
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        cached = {}
-    reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
+    secret = _secret()
+    cached = _read_cache(cache_file, secret)
+    reuse = {t for t, key in keys.items() if isinstance(cached.get(t), dict) and cached[t].get("key") == key}
     stale = set(keys) - reuse
     claims = [claim for claim in every if claim.topic in stale]
     topic_of = {position_iri(claim): claim.topic for claim in claims}
@@ -58,10 +116,11 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
         entries[topic_of[result.focus]]["results"].append(_encode(result))
     for topic in reuse:
         entries[topic] = cached[topic]
-    try:
-        write_atomic(cache_file, json.dumps(entries, sort_keys=True))
-    except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
-        pass
+    if secret is not None:
+        try:
+            write_atomic(cache_file, json.dumps({"signature": _signature(secret, entries), "topics": entries}, sort_keys=True))
+        except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
+            pass
     terms: dict[str, URIRef] = {}
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from rdflib import Graph
@@ -10,7 +11,7 @@ from .carried import check_quote_values
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase, decode
-from .model import SOURCE, local_name
+from .model import CLAIM, SOURCE, TOPIC, local_name
 from .paths import SourceMissing
 from .quotes import verify
 from .shacl import load_shapes, run
@@ -81,8 +82,45 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
     return findings
 
 
+# What an id may be: it names pages and files and goes into links, so nothing that could read as a scheme,
+# a folder or markup (a hand-written <javascript:alert(1)> topic has the id "javascript:alert(1)").
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def check_identifiers(kb: KnowledgeBase) -> list[Finding]:
+    """Topics, sources, contexts and claims whose id is not letters, digits, dots, dashes and underscores."""
+    named = [("topic", t) for t in kb.topics] + [("source", k) for k in kb.sources]
+    named += [("context", c) for c in kb.contexts] + [("claim", c.id) for c in kb.claims]
+    return [Finding("bad-identifier", "error",
+                    f"the {kind} id {name!r} must be letters, digits, dots, dashes and underscores, starting with a "
+                    "letter or digit (it names pages and links); rename it.", name, _written_at(kb, name))
+            for kind, name in named if not _ID.fullmatch(name)]
+
+
+def check_repeated_ids(kb: KnowledgeBase) -> list[Finding]:
+    """Claims, topics and sources written in more than one block: two of them sharing one id fuse into one."""
+    kinds = {CLAIM[c.id]: "claim" for c in kb.claims} | {TOPIC[t]: "topic" for t in kb.topics}
+    kinds |= {SOURCE[k]: "source" for k in kb.sources}
+    findings = []
+    for subject, again in kb.repeated.items():
+        kind = kinds.get(subject)
+        if kind is None:
+            continue
+        where = ", ".join(str(location) for location in again)
+        findings.append(Finding("duplicate-id", "error",
+                                f"the {kind} id {local_name(subject)!r} starts another block at {where}: two "
+                                f"{kind}s with one id fuse into one; give one of them another id (or merge the blocks).",
+                                local_name(subject), kb.location(subject)))
+    return findings
+
+
+def _written_at(kb: KnowledgeBase, name: str):
+    """Where the subject whose IRI ends in `name` is written (looked up for the few bad ids only)."""
+    return next((location for iri, location in kb.locations.items() if local_name(iri) == name), None)
+
+
 def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None, engine: str = "fast") -> list[Finding]:
     """Every structural finding: shapes, source files, quotes and whether each quote carries its claim's value."""
     sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
-    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb),
-                  key=Finding.sort_key)
+    return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb)
+                  + check_identifiers(kb) + check_repeated_ids(kb), key=Finding.sort_key)

@@ -87,6 +87,8 @@ endpoint_options = [
     click.option("--endpoint", help="Base URL of a SPARQL 1.1 store (e.g. http://127.0.0.1:7878 for Oxigraph)."),
     click.option("--query-path", default="/query", show_default=True, help="Path of the store's SPARQL query service."),
     click.option("--store-path", default="/store", show_default=True, help="Path of the store's Graph Store Protocol service."),
+    click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+                 metavar="SECONDS", help="How long to wait for each answer of the store."),
 ]
 
 
@@ -96,10 +98,10 @@ def with_endpoint(command):
     return command
 
 
-def _remote(endpoint: str, query_path: str, store_path: str):
+def _remote(endpoint: str, query_path: str, store_path: str, timeout: float):
     from .endpoint import RemoteStore
 
-    return RemoteStore(endpoint, query_path, store_path)
+    return RemoteStore(endpoint, query_path, store_path, timeout)
 
 
 @main.command()
@@ -117,7 +119,7 @@ def _remote(endpoint: str, query_path: str, store_path: str):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
-          cache: bool, fail_on: str, fmt: str | None) -> None:
+          timeout: float, cache: bool, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -128,7 +130,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     if endpoint:
         from .endpoint import remote_kb
 
-        kb = remote_kb(_remote(endpoint, query_path, store_path))
+        kb = remote_kb(_remote(endpoint, query_path, store_path, timeout))
         shapes_dir = shapes if shapes is not None else Path("shapes")
     else:
         kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
@@ -141,9 +143,11 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     elif fmt == "sarif":
         click.echo(report.sarif(result), nl=False)
     else:
+        text = report.check_text(result, fail_on)
         if fmt == "github":
             click.echo(report.github_annotations(result), nl=False)
-        click.echo(report.check_text(result, fail_on), nl=False)
+            text = report.without_workflow_commands(text)
+        click.echo(text, nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_path:
         with open(summary_path, "a", encoding="utf-8") as summary:
@@ -158,7 +162,14 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    selected = [c for c in load(kb_dir).claims
+    from .edit import suggest as did_you_mean
+
+    kb = load(kb_dir)
+    if source is not None and source not in kb.sources:
+        raise KbError(f"--source: {did_you_mean(source, list(kb.sources), 'source')}")
+    if topic is not None and topic not in kb.topics:
+        raise KbError(f"--topic: {did_you_mean(topic, list(kb.topics), 'topic')}")
+    selected = [c for c in kb.claims
                 if (source is None or c.source == source) and (topic is None or c.topic == topic)]
     click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
 
@@ -496,23 +507,14 @@ def fix_site_command(site: Path) -> None:
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True)
-def serve(port: int) -> None:
-    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first).
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than 127.0.0.1 shows the preview to other machines.")
+def serve(port: int, host: str) -> None:
+    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first). Stopping kb serve stops it."""
+    from .serve import serve as serve_site
 
-    Stopping kb (Ctrl-C, or a TERM or HUP signal to its process) stops the server it started.
-    """
-    import signal
-    import subprocess
-
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"])
-
-    def stop(signum, frame) -> None:
-        server.terminate()
-
-    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(signum, stop)
-    sys.exit(server.wait())
+    sys.exit(serve_site(host, port))
 
 
 @main.command("reanchor")
@@ -541,13 +543,13 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
 @main.command()
 @kb_option
 @with_endpoint
-def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str) -> None:
+def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str, timeout: float) -> None:
     """Replace the default graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
     from .endpoint import publish as publish_files
 
     if not endpoint:
         raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
+    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path, timeout))
     click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
 
 

@@ -10,7 +10,9 @@ import getpass
 import hashlib
 import os
 import re
+import stat
 import tempfile
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -55,9 +57,17 @@ def now() -> str:
 
 
 def editor_id(name: str | None = None) -> str:
-    """A slug for the person adding data: the given name, else the login name."""
-    name = name or getpass.getuser() or "editor"
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "editor"
+    """A slug for the person adding data: the given name, else the login name. Letters of any script stay
+    (José is josé, 李明 stays 李明); other characters become dashes."""
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no login name: no USER or LOGNAME, and no passwd entry for this uid
+            raise KbError(f"--by: there is no login name for user id {os.getuid()}; give your name with --by. "
+                          "Nothing was changed.") from None
+    kept = "".join(c if c.isascii() and c.isalnum() or ord(c) >= 0xC0 and c.isalnum() else "-"
+                   for c in unicodedata.normalize("NFC", name.lower()))
+    return re.sub(r"-+", "-", kept).strip("-") or "editor"
 
 
 def suggest(name: str, choices: list[str], what: str) -> str:
@@ -390,8 +400,8 @@ def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not
     if key in kb.sources:
         raise KbError(f"--key: a source with key '{key}' already exists; give another with --key.")
     target = kb.sources_dir / file.name
-    if target.exists() or target.is_symlink():
-        raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
+    if (target.exists() or target.is_symlink()) and not _left_by_an_interrupted_add(kb, target, data):
+        raise KbError(f"{target}: a different file with this name is already in {kb.sources_dir}/; rename the new file.")
     block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
                          publisher, kind, url, retrieved, by, now(), profile)
     return PlannedSource(key, target, data, block)
@@ -402,25 +412,44 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
                key: str | None = None, by: str = "", profile: SourceProfile | None = None) -> str:
     """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
 
-    Both are written or neither: the text goes to a new temporary file first, takes its
-    name only once its block is in kb/sources.ttl, and the block is taken out again if
-    that fails. `kb` must be loaded under the write lock (`lock.writing`).
+    Both are written or neither: the text goes to a new temporary file, takes its name
+    (never replacing another file), and is removed again when its block cannot be added to
+    kb/sources.ttl. A text left by an add-source killed between the two steps is named by no
+    source, so the knowledge base is sound, and the same command run again completes the pair.
+    `kb` must be loaded under the write lock (`lock.writing`).
     """
     planned = plan_source(kb, file, title, publisher, kind, url, retrieved, key, by, profile)
     target = planned.target
-    sources_file = kb.root / "sources.ttl"
-    before = read_text(sources_file) if sources_file.exists() else None
+    if os.path.lexists(target):  # plan_source let it through: the same text, left by an interrupted add
+        target.unlink()
     temporary = _write_temporary(kb.sources_dir, target.name, planned.data)
     try:
-        append_block(sources_file, planned.block, SOURCES_FILE_COMMENT)
-        try:
-            _take_name(temporary, target)
-        except OSError as error:
-            _restore(sources_file, before)
-            raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
+        _take_name(temporary, target)
+    except OSError as error:
+        raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
     finally:
         temporary.unlink(missing_ok=True)
+    try:
+        append_block(kb.root / "sources.ttl", planned.block, SOURCES_FILE_COMMENT)
+    except BaseException:  # a full disk, Ctrl-C: the text goes again
+        target.unlink(missing_ok=True)
+        raise
     return planned.key
+
+
+def _restore(path: Path, text: str | None) -> None:
+    """Put `path` back as it was (`text`, or no file) after a later step of the same change failed."""
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        write_atomic(path, text)
+
+
+def _left_by_an_interrupted_add(kb: KnowledgeBase, target: Path, data: bytes) -> bool:
+    """Whether `target` is this very text, named by no source: an add-source stopped between its two steps."""
+    if target.is_symlink() or not target.is_file() or any(s.file_name == target.name for s in kb.sources.values()):
+        return False
+    return target.read_bytes() == data
 
 
 def _take_name(temporary: Path, target: Path) -> None:
@@ -449,18 +478,20 @@ def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{folder}: cannot write ({error.strerror}); nothing was changed.") from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return Path(temporary)
 
 
-def _restore(path: Path, text: str | None) -> None:
-    """Put `path` back as it was (`text`, or no file) after a later step of the same change failed."""
-    if text is None:
-        path.unlink(missing_ok=True)
-    else:
-        write_atomic(path, text)
-
-
 def _read_source_bytes(file: Path) -> bytes:
+    try:
+        info = file.stat()
+    except OSError:
+        info = None  # read_text below names the file and what is wrong
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise KbError(f"{file}: is not a regular file (a folder, FIFO or device); give the text or HTML file "
+                      "to add. Nothing was changed.")
     if file.is_file() and file.stat().st_size > MAX_SOURCE_BYTES:
         raise KbError(f"{file}: {file.stat().st_size // (1024 * 1024)} MB is too large for a source "
                       f"(the limit is {MAX_SOURCE_BYTES // (1024 * 1024)} MB); add the relevant page only.")

@@ -8,7 +8,7 @@ from rdflib import Graph
 
 from .checks import check
 from .conflicts import Conflict, find_conflicts
-from .errors import EXIT_FINDINGS
+from .errors import EXIT_FINDINGS, KbError
 from .findings import Finding
 from .load import KnowledgeBase
 from .reviews import reviewed_conflicts
@@ -34,12 +34,27 @@ class CheckResult:
         return EXIT_FINDINGS if failed else 0
 
 
+def require_content(kb: KnowledgeBase) -> None:
+    """Refuse to pass a knowledge base that is not there: a folder without topics.ttl, or a store holding none."""
+    if kb.is_remote:
+        if not kb.topics and not kb.claims:
+            raise KbError("The store holds no topics and no claims; publish the knowledge base to it with "
+                          "`kb publish` first, or check the --endpoint.")
+        return
+    if not (kb.root / "topics.ttl").is_file():
+        raise KbError(f"{kb.root / 'topics.ttl'}: file not found; point --kb at the knowledge base folder "
+                      "(the one holding topics.ttl).")
+    if not kb.topics:
+        raise KbError(f"{kb.root / 'topics.ttl'}: defines no topic; the knowledge base is empty.")
+
+
 def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_report: Graph | None = None,
               engine: str = "fast", cache_file: Path | None = None) -> CheckResult:
     """Run every check. Conflicts are only looked for when the structure is sound.
 
     `keep_report`, when given, receives the structural SHACL validation report.
     """
+    require_content(kb)
     findings = check(kb, shapes_dir, keep_report, engine)
     if any(f.severity == "error" for f in findings):
         return CheckResult(findings, [], [])

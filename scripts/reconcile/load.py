@@ -99,6 +99,7 @@ class KnowledgeBase:
     store: object
     locations: dict[URIRef, Location] = field(default_factory=dict)
     is_remote: bool = False
+    repeated: dict[URIRef, list[Location]] = field(default_factory=dict)  # subjects starting a second block
 
     @property
     def sources_dir(self) -> Path:
@@ -272,17 +273,23 @@ def load(root: Path | str) -> KnowledgeBase:
     require_folder(root)
     store = LocalStore()
     locations: dict[URIRef, Location] = {}
+    repeated: dict[URIRef, list[Location]] = {}
     for path in turtle_files(root):
-        parse_file(path, store, locations)
-    return KnowledgeBase(root=root, store=store, locations=locations)
+        parse_file(path, store, locations, repeated)
+    return KnowledgeBase(root=root, store=store, locations=locations, repeated=repeated)
 
 
-def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location]) -> None:
-    """Parse one Turtle file into `store` and record where its subjects start."""
+def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location],
+               repeated: dict[URIRef, list[Location]] | None = None) -> None:
+    """Parse one Turtle file into `store` and record where its subjects start (and, in `repeated`,
+    where a subject already seen starts another block)."""
     if path.is_symlink():
         raise KbError(f"{path}: is a symbolic link; the knowledge base reads only its own files. Replace the link "
                       "with the file itself.")
     text = read_text(path)
+    if text.startswith("\ufeff"):
+        raise KbError(f"{path}:1: the file starts with a byte order mark (an invisible U+FEFF), which Turtle does not "
+                      "allow; save it as UTF-8 without a byte order mark.")
     try:
         store.load_turtle(text, path.resolve().as_uri())
     except SyntaxError as error:
@@ -300,8 +307,12 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location])
         if not match:
             continue
         subject = _expand(match[1], namespaces)
-        if subject is not None and subject not in locations:
+        if subject is None:
+            continue
+        if subject not in locations:
             locations[subject] = Location(path, number)
+        elif repeated is not None:
+            repeated.setdefault(subject, []).append(Location(path, number))
 
 
 def parse_rdflib(path: Path, text: str, graph: Graph) -> None:

@@ -8,6 +8,7 @@ source text moves.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -56,7 +57,8 @@ def anchor_at(text: str, start: int, end: int) -> Anchor:
 
 
 def find_quote(text: str, quote: str, occurrence: int | None = None) -> Anchor:
-    """Anchor `quote` in `text`: exactly, then ignoring differences in case, spaces, quote marks and dashes.
+    """Anchor `quote` in `text`: exactly, then ignoring differences in case, spaces, quote marks, dashes and
+    Unicode composition (NFC and NFD spellings of the same letters).
 
     A quote found more than once, exactly or ignoring those differences, needs
     `occurrence` (1-based, in reading order) or more words: an exact match is not
@@ -104,32 +106,40 @@ def _exact_spans(text: str, quote: str) -> list[tuple[int, int]]:
     return [(m.start(), m.start() + len(quote)) for m in re.finditer(re.escape(quote), text)]
 
 
-def _normalize(text: str) -> tuple[str, list[int]]:
-    """Text lower-cased, with equivalent characters folded and whitespace runs collapsed, and for each
-    character of the result the offset it came from in the original."""
+def _normalize(text: str) -> tuple[str, list[int], list[int]]:
+    """Text lower-cased and composed (NFC: 'e' plus a combining accent is 'é'), with equivalent characters
+    folded and whitespace runs collapsed; and for each character of the result the offsets in the original
+    where the character it came from starts and ends."""
     folded = text.translate(_EQUIVALENT)
     out: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(folded):
-        lower = char.lower()
-        char = lower if len(lower) == 1 else char
-        if char.isspace():
-            if out and out[-1] == " ":
-                continue
-            char = " "
-        out.append(char)
-        origin.append(index)
-    return "".join(out), origin
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in _clusters(folded):
+        cluster = folded[start:end]
+        composed = unicodedata.normalize("NFC", cluster) if end - start > 1 else cluster
+        for char in composed:
+            lower = char.lower()
+            char = lower if len(lower) == 1 else char
+            if char.isspace():
+                if out and out[-1] == " ":
+                    continue
+                char = " "
+            out.append(char)
+            starts.append(start)
+            ends.append(end)
+    return "".join(out), starts, ends
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character with the combining marks that follow it."""
+    bounds = [i for i, char in enumerate(text) if i == 0 or not unicodedata.combining(char)]
+    return list(zip(bounds, bounds[1:] + [len(text)], strict=True))
 
 
 def _normalized_spans(text: str, quote: str) -> list[tuple[int, int]]:
-    norm_text, origin = _normalize(text)
+    norm_text, starts, ends = _normalize(text)
     norm_quote = _normalize(quote)[0].strip()
-    spans = []
-    for match in re.finditer(re.escape(norm_quote), norm_text):
-        last = origin[match.end() - 1]
-        spans.append((origin[match.start()], last + 1))
-    return spans
+    return [(starts[m.start()], ends[m.end() - 1]) for m in re.finditer(re.escape(norm_quote), norm_text)]
 
 
 def _not_found_message(text: str, quote: str) -> str:

@@ -18,7 +18,7 @@ from .load import KnowledgeBase
 from .model import Claim
 from .paths import SourceMissing
 from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
-from .turtle import string, write_atomic
+from .turtle import string, write_turtle
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
@@ -76,8 +76,8 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
         digest = hashlib.sha256(kb.source_bytes(key)).hexdigest()
         sources_text = sources_text.replace(f'kb:sha256 "{source.sha256}"', f'kb:sha256 "{digest}"')
     for path, text in edits.items():
-        write_atomic(path, text)
-    write_atomic(sources_file, sources_text)
+        write_turtle(path, text)
+    write_turtle(sources_file, sources_text)
     return moves
 
 

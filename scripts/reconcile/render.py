@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
@@ -18,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -33,6 +31,7 @@ from .model import Claim
 from .paths import overlaps
 from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .shacl.report import report_turtle
+from .swap import replacing_folder
 from .timeline import rules, timeline_svg
 from .values import normalized, position
 
@@ -56,6 +55,12 @@ def web_address(url: str | None) -> str | None:
     if url and re.fullmatch(r"https?://[^\s\x00-\x1f\x7f]+", url, re.IGNORECASE):
         return url
     return None
+
+
+def url_part(name: str) -> str:
+    """An id as one segment of a relative link: every character but letters, digits and -._~ percent-encoded,
+    so a hand-written id such as `javascript:alert(1)` stays a harmless file name, never a scheme."""
+    return quote(str(name), safe="-._~")
 
 
 def md(text: str) -> Markup:
@@ -273,6 +278,7 @@ def environment() -> Environment:
                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md
     env.filters["web_address"] = web_address
+    env.filters["url_part"] = url_part
     env.filters["lead_in"] = lead_in
     env.filters["lead_out"] = lead_out
     env.filters["normalized"] = normalized
@@ -303,7 +309,7 @@ def highlighted_text(text: str, claims: list[Claim], contested: AbstractSet[str]
         label = "; ".join(f"{c.id} ({c.topic})" for c in covering)
         marked = ' class="contested"' if any(c.id in contested for c in covering) else ""
         ids = " ".join(escape(c.id) for c in covering)
-        link = f'../topics/{escape(first.topic)}.html#{escape(first.id)}'
+        link = f'../topics/{url_part(first.topic)}.html#{url_part(first.id)}'
         pieces.append(f'<mark{marked} data-claims="{ids}"><a href="{link}" title="{escape(label)}">{segment}</a></mark>')
     return Markup("".join(pieces))
 
@@ -312,27 +318,18 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
            out: Path) -> list[Path]:
     """Write every generated page and download under `out` (the docs folder); returns the files written.
 
-    Each file goes into a staging folder as soon as it is made, so memory holds one page or
-    download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
-    the staged files replace the earlier output only once every one of them is written.
+    Each file goes into a new copy of the folder as soon as it is made, so memory holds one page
+    or download at a time (the downloads of 100,000 claims are hundreds of megabytes of text);
+    the copy replaces the folder in one step once every file is written (swap.py), so the
+    folder holds the old output or the new one, never a mix.
     An output folder that is, holds or lies inside the knowledge base folder is refused.
     """
     if not kb.is_remote and overlaps(out, kb.root):
         raise KbError(f"--out {out}: the output folder must be outside the knowledge base folder {kb.root} "
                       "(rendering replaces sources/, topics/ and data/ in it); choose another, such as docs. "
                       "Nothing was changed.")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".render-", dir=out))  # MkDocs skips dot folders
-    except OSError as error:
-        raise KbError(f"{out}: cannot write here ({error.strerror}); nothing was changed.") from None
-    try:
+    with replacing_folder(out, GENERATED) as staging:
         names = [_stage(staging, name, text) for name, text in _documents(kb, conflicts, findings, report_graph)]
-        _clear(out)
-        for entry in staging.iterdir():
-            os.replace(entry, out / entry.name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in sorted(names)]
 
 
@@ -407,16 +404,6 @@ def search_entries(site: Site) -> str:
                         "title": escape(f"{RELATION_LABELS[conflict.outcome].capitalize()}: {kb.topics[conflict.topic].label} — {sides}"),
                         "text": escape(site.with_names(conflict.explanation))})
     return json.dumps(sorted(entries, key=lambda e: e["location"]), ensure_ascii=False, indent=0) + "\n"
-
-
-def _clear(out: Path) -> None:
-    """Remove earlier generated output so deleted topics and sources do not linger."""
-    for name in GENERATED:
-        path = out / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
 
 
 def _counts(site: Site) -> dict:

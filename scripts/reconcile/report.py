@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import secrets
 from decimal import Decimal
 
 from .conflicts import Conflict
@@ -126,12 +128,21 @@ def conflicts_markdown(conflicts: list[Conflict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Line breaks a CI log could split a line at; data (stated values, quotes) may hold any of them.
+_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break shown as ⏎: one finding stays one line, and data cannot start a line of its own."""
+    return _BREAKS.sub("⏎", text)
+
+
 def check_text(result: CheckResult, fail_on: str) -> str:
     """What `kb check` prints: one line per finding and failing conflict, then a summary."""
-    lines = [finding.line() for finding in result.findings]
+    lines = [one_line(finding.line()) for finding in result.findings]
     for conflict in result.failing:
         for claim in conflict.claims:
-            lines.append(_conflict_line(conflict, claim))
+            lines.append(one_line(_conflict_line(conflict, claim)))
     disagreements = [c for c in result.conflicts if c.is_disagreement]
     errors = sum(1 for f in result.findings if f.severity == "error")
     summary = (f"{errors} structural error(s), {len(disagreements)} conflict(s) "
@@ -162,8 +173,15 @@ def github_annotations(result: CheckResult) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def without_workflow_commands(text: str) -> str:
+    """`text` between GitHub's stop-commands markers, with a token no data can know: no line of it is run as a
+    workflow command (::add-mask::, ::warning:: ...), whatever the data holds."""
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{text}::{token}::\n"
+
+
 def _annotation(level: str, location, message: str) -> str:
-    message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    message = one_line(message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
     if location is None:
         return f"::{level}::{message}"
     return f"::{level} file={location.path},line={location.line}::{message}"

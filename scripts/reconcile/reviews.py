@@ -20,7 +20,7 @@ from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, fingerprint, local_name
-from .turtle import append_block, header, string, write_atomic
+from .turtle import append_block, header, string, write_turtle
 
 DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
 STATUSES = ("new", "new-claims", "stale", "baseline", "acknowledged", "resolved", "not-a-conflict")
@@ -157,5 +157,5 @@ def write_baseline(kb: KnowledgeBase, conflicts: list[Conflict], when: str | Non
             "    kb:claimFingerprint " + ", ".join(string(fingerprint(c)) for c in claims) + " ;",
             f'    prov:generatedAtTime "{when}"^^xsd:dateTime .',
         ]))
-    write_atomic(kb.root / BASELINE_FILE, header(BASELINE_FILE_COMMENT) + "".join("\n" + b + "\n" for b in blocks))
+    write_turtle(kb.root / BASELINE_FILE, header(BASELINE_FILE_COMMENT) + "".join("\n" + b + "\n" for b in blocks))
     return len(known)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import deque
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from .errors import KbError
 
@@ -53,12 +56,39 @@ def string(text: str) -> str:
     return '"' + _SPECIAL.sub(lambda m: _SHORT_ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04X}", text) + '"'
 
 
+_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+
+
 def append_block(path: Path, block: str, new_file_comment: str) -> None:
-    """Append `block` to `path` (creating it with a header if needed) atomically."""
+    """Append `block` to `path` (creating it with a header if needed) atomically.
+
+    A hand-written file may bind the prefixes the block uses to other names, or the same names
+    to other IRIs: those the block needs are declared again just before it. The new text must
+    parse before it replaces the file.
+    """
     existing = path.read_text(encoding="utf-8") if path.exists() else header(new_file_comment)
     if existing and not existing.endswith("\n"):
         existing += "\n"
-    write_atomic(path, existing + "\n" + block.rstrip("\n") + "\n")
+    write_turtle(path, existing + "\n" + _rebound_prefixes(existing, block) + block.rstrip("\n") + "\n")
+
+
+def _rebound_prefixes(existing: str, block: str) -> str:
+    """@prefix lines for the prefixes `block` uses that `existing` leaves unbound or binds elsewhere."""
+    bound = dict(_PREFIX.findall(existing))  # the last declaration of each name counts
+    lines = [f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIX_LINES.items()
+             if bound.get(name) != iri and re.search(rf"(?<![\w.-]){re.escape(name)}:", block)]
+    return "".join(lines)
+
+
+def write_turtle(path: Path, text: str) -> None:
+    """Replace the Turtle file `path` with `text` atomically, after checking that `text` parses."""
+    try:
+        deque(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()), maxlen=0)
+    except SyntaxError as error:
+        reason = str(error.msg).split(": ", 1)[-1]
+        raise KbError(f"{path}:{error.lineno}: the file would no longer parse with this change ({reason}); "
+                      "nothing was changed. Check the ids and the prefixes the file declares.") from None
+    write_atomic(path, text)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -81,6 +111,9 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def remove_temporaries(root: Path) -> None:
