@@ -388,7 +388,7 @@ def serve(port: int) -> None:
 @click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
 @wait_options
 def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_timeout: float | None) -> None:
-    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person.
+    """Move quotes of changed sources to their new place; mark changed, vanished or orphaned quotes for a person.
 
     Exits 1 when it marked any: `kb check` then lists them.
     """
@@ -401,7 +401,7 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
     for move in moves:
         where = f" now at {move.anchor.start}-{move.anchor.end}" if move.anchor else ""
         click.echo(f"{move.status:9} {move.claim.id}{where}")
-    marked = [m for m in moves if m.status in ("changed", "vanished")]
+    marked = [m for m in moves if m.needs_a_person]
     if marked:
         raise FindingsError(f"{len(marked)} claim(s) need a person: see `kb check`.")
 
