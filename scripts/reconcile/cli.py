@@ -406,6 +406,23 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
         raise FindingsError(f"{len(marked)} claim(s) need a person: see `kb check`.")
 
 
+@main.command("retract")
+@kb_option
+@click.argument("claim_id", metavar="CLAIM")
+@click.option("--reason", required=True, help="Why the claim no longer holds, in a sentence; kept with the claim.")
+@click.option("--replaced-by", metavar="OTHER", help="The id of the claim that supersedes it.")
+@wait_options
+def retract_command(kb_dir: Path, claim_id: str, reason: str, replaced_by: str | None, wait: bool,
+                    wait_timeout: float | None) -> None:
+    """Retract a claim (or mark it replaced): it stays, with the time and reason, and leaves every comparison."""
+    from .retract import retract
+
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        claim = retract(kb, claim_id, reason, replaced_by)
+    replaced = f", replaced by {replaced_by}" if replaced_by else ""
+    click.echo(f"Retracted {claim_id}{replaced} at {claim.location}; it is no longer compared with other claims.")
+
+
 @main.command()
 @kb_option
 @with_endpoint

@@ -73,6 +73,10 @@ class Site:
     def claims_of(self, source: str) -> list[Claim]:
         return self._claims_by_source.get(source, [])
 
+    def retracted_of(self, source: str) -> list[Claim]:
+        """The source's retracted claims, kept for the record and shown apart from the current ones."""
+        return [claim for claim in self.kb.claims if claim.source == source and claim.retracted]
+
     @cached_property
     def carded_conflicts(self) -> set[str]:
         """Ids of the disagreements the conflicts page shows as cards: the CONFLICT_CARDS most serious."""
@@ -104,14 +108,16 @@ class Site:
     def _claims_by_topic(self) -> dict[str, list[Claim]]:
         found: dict[str, list[Claim]] = defaultdict(list)
         for claim in sorted(self.kb.claims, key=lambda c: (c.context, c.source, c.id)):
-            found[claim.topic].append(claim)
+            if not claim.retracted:
+                found[claim.topic].append(claim)
         return found
 
     @cached_property
     def _claims_by_source(self) -> dict[str, list[Claim]]:
         found: dict[str, list[Claim]] = defaultdict(list)
         for claim in sorted(self.kb.claims, key=lambda c: (c.start, c.id)):
-            found[claim.source].append(claim)
+            if not claim.retracted:
+                found[claim.source].append(claim)
         return found
 
     @cached_property
@@ -245,7 +251,8 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     for source in kb.sources.values():
         claims = site.claims_of(source.id)
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
-            **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims))
+            **common, source=source, claims=claims, retracted=site.retracted_of(source.id),
+            text=highlighted_text(kb.source_text(source.id), claims))
     yield from _downloads(kb, conflicts, report_graph)
 
 
