@@ -1,10 +1,11 @@
+import pytest
 from click.testing import CliRunner
 
 from reconcile.checks import check
 from reconcile.cli import main
 from reconcile.load import load
 
-from conftest import SHAPES
+from conftest import SHAPES, tree_digest
 
 
 def change_source(kb_dir, old, new):
@@ -94,3 +95,28 @@ def test_a_sentence_found_only_among_other_text_is_orphaned_not_moved(kb_dir):
         "it), then delete the kb:anchorStatus line.")
     again = CliRunner().invoke(main, ["reanchor", "--kb", str(kb_dir), "--source", "c"])
     assert again.exit_code == 0 and "c-nsaid-avoid-after" not in again.output  # left for the person, not re-guessed
+
+
+def test_altered_words_among_other_text_are_orphaned_not_taken_for_the_changed_quote(kb_dir):
+    change_source(kb_dir, "Plan 4 to 6 sessions.\n", "")
+    change_source(kb_dir, "alopecia areata.\n", "alopecia areata.\nOne reader wrote: Plan 4 to 7 sessions, if you can afford it.\n")
+    result = CliRunner().invoke(main, ["reanchor", "--kb", str(kb_dir)])
+    assert result.exit_code == 1 and "orphaned  c-session-count\n" in result.output, result.output
+    kb = load(kb_dir)
+    assert kb.claim("c-session-count").quote == "Plan 4 to 6 sessions."
+    [finding] = [f for f in check(kb, SHAPES) if f.focus == "c-session-count"]
+    assert finding.code == "quote-orphaned" and "now appears only in altered form" in finding.message
+
+
+@pytest.mark.parametrize(("first_line", "message"), [
+    ("claim:c-session-count\n    a kb:Claim ;", "claims/c.ttl: cannot find where the block of c-session-count starts"),
+    ("claim:c-session-count a kb:Claim ; # counted by hand", "the block of c-session-count does not start with"),
+])
+def test_a_block_that_cannot_be_rewritten_is_refused_and_nothing_changes(kb_dir, first_line, message):
+    claims_file = kb_dir / "claims" / "c.ttl"
+    claims_file.write_text(claims_file.read_text().replace("claim:c-session-count a kb:Claim ;", first_line))
+    change_source(kb_dir, "Plan 4 to 6 sessions.", "Plan 4 to 7 sessions.")
+    digest = tree_digest(kb_dir)
+    result = CliRunner().invoke(main, ["reanchor", "--kb", str(kb_dir)])
+    assert result.exit_code == 2 and message in result.output and "Nothing was changed." in result.output, result.output
+    assert tree_digest(kb_dir) == digest

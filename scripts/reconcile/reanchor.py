@@ -14,12 +14,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from .errors import KbError
 from .load import KnowledgeBase
-from .model import Claim
+from .model import Claim, Location
 from .paths import SourceMissing
 from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
 from .turtle import string, write_atomic
@@ -85,14 +86,12 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
     if unknown:
         raise KbError(f"Unknown source(s): {', '.join(unknown)}; list them with `kb sources`.")
     moves = [move for key in keys for move in plan(kb, key)]
-    edits: dict = {}
+    edits: dict[Path, str] = {}
+    placed = [(move, _block_start(kb, move.claim)) for move in moves if move.status != "unchanged"]
     # Bottom to top: a block rewritten below never shifts the lines of the blocks above it.
-    for move in sorted(moves, key=lambda move: move.claim.location.line, reverse=True):
-        if move.status == "unchanged":
-            continue
-        path = move.claim.location.path
-        edits.setdefault(path, path.read_text(encoding="utf-8"))
-        edits[path] = _edit_block(edits[path], move)
+    for move, location in sorted(placed, key=lambda pair: pair[1].line, reverse=True):
+        edits.setdefault(location.path, location.path.read_text(encoding="utf-8"))
+        edits[location.path] = _edit_block(edits[location.path], move, location.line)
     sources_file = kb.root / "sources.ttl"
     sources_text = sources_file.read_text(encoding="utf-8")
     for key in keys:
@@ -112,11 +111,18 @@ def _changed(kb: KnowledgeBase, key: str) -> bool:
         return False
 
 
-def _edit_block(text: str, move: Move) -> str:
-    """Rewrite the selector lines of one claim's block (and mark it when a person must look)."""
+def _block_start(kb: KnowledgeBase, claim: Claim) -> Location:
+    if claim.location is None:
+        raise KbError(f"{kb.claims_file(claim.source)}: cannot find where the block of {claim.id} starts (write its first "
+                      f"line as `claim:{claim.id} a kb:Claim ;`), so its quote cannot be updated. Nothing was changed.")
+    return claim.location
+
+
+def _edit_block(text: str, move: Move, line: int) -> str:
+    """Rewrite the selector lines of the claim's block starting at `line` (and mark it when a person must look)."""
     claim = move.claim
     lines = _LINE.findall(text)  # each with its line end, counted as the loader counts them
-    start = claim.location.line - 1
+    start = line - 1
     end = next((i for i in range(start + 1, len(lines)) if lines[i].strip("\r\n") and not lines[i][0].isspace()),
                len(lines))
     block = "".join(lines[start:end])
@@ -129,7 +135,7 @@ def _edit_block(text: str, move: Move) -> str:
             (r"oa:end \d+", f"oa:end {move.anchor.end}"),
         ]
         for pattern, new in replacements:
-            block, count = re.subn(pattern, lambda _m, new=new: new, block, count=1)
+            block, count = re.subn(pattern, new.replace("\\", "\\\\"), block, count=1)  # `new` taken literally
             if count != 1:
                 raise KbError(f"{claim.location}: cannot find the {pattern.split()[0]} selector of {claim.id} "
                               "to update; update the block by hand. Nothing was changed.")
@@ -137,6 +143,10 @@ def _edit_block(text: str, move: Move) -> str:
         marks = f"    kb:anchorStatus {string(move.status)} ;"
         if move.status != "orphaned":  # an orphan keeps its words; a person finds where they belong
             marks += f"\n    kb:previousQuote {string(claim.quote)} ;"
-        block = re.sub(r"^(claim:\S+ a kb:Claim ;)$", lambda m: m[1] + "\n" + marks, block, count=1, flags=re.M)
+        block, count = re.subn(r"^(claim:\S+ a kb:Claim ;)$", lambda m: m[1] + "\n" + marks, block, count=1, flags=re.M)
+        if count != 1:
+            raise KbError(f"{claim.location}: the block of {claim.id} does not start with `claim:{claim.id} a kb:Claim ;` "
+                          f"on a line of its own, so it cannot be marked {move.status}; write its first line so and run "
+                          "kb reanchor again. Nothing was changed.")
     lines[start:end] = [block]
     return "".join(lines)
