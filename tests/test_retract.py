@@ -169,3 +169,20 @@ def test_the_source_page_lists_retracted_claims_apart(kb_dir, tmp_path):
             "b-nsaid-avoid-after-2</a></td></tr>") in retracted
     topic_page = (out / "topics" / "nsaid-avoid-after.md").read_text(encoding="utf-8")
     assert "b-nsaid-avoid-after-2" in topic_page and 'id="b-nsaid-avoid-after"' not in topic_page
+
+
+def test_the_site_builds_strictly_with_a_retracted_claim(kb_dir, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from conftest import build_site
+
+    assert retract(kb_dir, "b-nsaid-avoid-after", "--reason", REASON, "--replaced-by", "b-nsaid-avoid-after-2").exit_code == 0
+    site = build_site(kb_dir, tmp_path / "work")
+    page = BeautifulSoup((site / "sources" / "b.html").read_text(encoding="utf-8"), "html.parser")
+    heading = page.find("h2", id="retracted-claims")
+    assert heading is not None and heading.get_text(strip=True).startswith("Retracted claims")
+    row = heading.find_next("table").find("tbody").find("tr")
+    assert [cell.get_text(strip=True) for cell in row.find_all("td")][::2] == [
+        "b-nsaid-avoid-after", load(kb_dir).claim("b-nsaid-avoid-after").retracted_at, "b-nsaid-avoid-after-2"]
+    assert row.find("a")["href"] == "../topics/nsaid-avoid-after.html#b-nsaid-avoid-after-2"
+    assert 'id="b-nsaid-avoid-after-2"' in (site / "topics" / "nsaid-avoid-after.html").read_text(encoding="utf-8")
