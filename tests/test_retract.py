@@ -186,3 +186,15 @@ def test_the_site_builds_strictly_with_a_retracted_claim(kb_dir, tmp_path):
         "b-nsaid-avoid-after", load(kb_dir).claim("b-nsaid-avoid-after").retracted_at, "b-nsaid-avoid-after-2"]
     assert row.find("a")["href"] == "../topics/nsaid-avoid-after.html#b-nsaid-avoid-after-2"
     assert 'id="b-nsaid-avoid-after-2"' in (site / "topics" / "nsaid-avoid-after.html").read_text(encoding="utf-8")
+
+
+def test_feedback_on_a_claim_no_longer_counts_a_retracted_one_holding_its_position(kb_dir):
+    from reconcile.feedback import claim_feedback
+
+    def agreement(kb):
+        return [line for line in claim_feedback(kb, SHAPES, ["a-nsaid-avoid-after"])["a-nsaid-avoid-after"]
+                if line.startswith("agreement")]
+
+    assert agreement(load(kb_dir)) == ["agreement: it joins the position '3 weeks' held by b and c."]
+    assert retract(kb_dir, "c-nsaid-avoid-after", "--reason", REASON).exit_code == 0
+    assert agreement(load(kb_dir)) == ["agreement: it joins the position '3 weeks' held by b."]
