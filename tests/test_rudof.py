@@ -1,8 +1,10 @@
 """A third engine, pyrudof, agrees with pySHACL and the fast engine; what it lacks is named, never passed over."""
+import re
 import shutil
 
 import pytest
 from rdflib import BNode, Graph
+from rdflib.namespace import SH
 
 from reconcile.errors import KbError
 from reconcile.load import load
@@ -37,6 +39,26 @@ def test_every_feature_our_shapes_use_runs_on_pyrudof_or_is_made_up_for():
     assert {RULES.name, "sh:sparql (SPARQL-based constraints, with sh:severity)", "sh:targetClass"} <= used
     lacking = sorted(used & set(missing_features()) - {RULES.name, NODE_MESSAGES.name})
     assert not lacking, f"the shapes use {', '.join(lacking)}, which pyrudof does not run"
+
+
+# Terms of the shapes that are not constraints or targets.
+NOT_CONSTRAINTS = {"path", "property", "message", "prefixes", "declare", "prefix", "namespace", "select", "construct",
+                   "rule", "order", "severity"}
+
+
+def test_every_constraint_our_shapes_use_is_probed_or_set_off_by_a_fixture(tmp_path):
+    """A constraint pyrudof ignored would pass unseen where no fixture sets it off: each needs a probe."""
+    shapes = [load_shapes(SHAPES / name) for name in ("structure.ttl", "conflicts.ttl")]
+    used = {str(p)[len(str(SH)):] for graph in shapes for p in graph.predicates() if str(p).startswith(str(SH))}
+    probed = {word for feature in FEATURES for word in re.findall(r"sh:(\w+)", feature.used)}
+    fired = set()
+    for which, name in (("mistakes", "structure.ttl"), ("fixture", "conflicts.ttl")):
+        kb = knowledge_base(which, tmp_path / which)
+        for result in run(kb, load_shapes(SHAPES / name), "pyshacl"):
+            component = str(result.component)[len(str(SH)):-len("ConstraintComponent")]
+            fired.add(component[0].lower() + component[1:])
+    unchecked = sorted(used - NOT_CONSTRAINTS - probed - fired)
+    assert not unchecked, f"no probe in reconcile.shacl.rudof.FEATURES and no fixture mistake checks {', '.join(unchecked)}"
 
 
 def knowledge_base(which, tmp_path):

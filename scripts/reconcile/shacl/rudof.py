@@ -36,7 +36,7 @@ _PROBE_PREFIXES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
 """
-_PROBE_DATA = "@prefix ex: <http://example.org/> . ex:a a ex:C ; ex:p 1 . ex:b a ex:D ."
+_PROBE_DATA = "@prefix ex: <http://example.org/> . ex:a a ex:C ; ex:p 1 ; ex:r 0 . ex:b a ex:D ."
 _PROBE_PROPERTY = "sh:property [ sh:path ex:q ; sh:minCount 1 ]"
 
 
@@ -85,6 +85,21 @@ FEATURES = (
             "ex:S a sh:NodeShape ; sh:targetObjectsOf rdf:type ; sh:nodeKind sh:Literal .",
             (("http://example.org/C", "Violation"), ("http://example.org/D", "Violation"))),
     NODE_MESSAGES,
+    # Core constraints our shapes use that no fixture's mistake sets off, so only a probe shows pyrudof runs them.
+    Feature("sh:minInclusive", "ASK { ?shape sh:minInclusive ?bound }",
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minInclusive 2 ] .",
+            (("http://example.org/a", "Violation"),)),
+    Feature("sh:lessThan", "ASK { ?shape sh:lessThan ?other }",
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:lessThan ex:r ] .",
+            (("http://example.org/a", "Violation"),)),
+    Feature("sh:qualifiedValueShape with sh:qualifiedMinCount", "ASK { ?shape sh:qualifiedValueShape ?q ; sh:qualifiedMinCount ?n }",
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
+            "sh:qualifiedValueShape [ sh:datatype xsd:string ] ; sh:qualifiedMinCount 1 ] .",
+            (("http://example.org/a", "Violation"),)),
+    Feature("sh:qualifiedValueShape with sh:qualifiedMaxCount", "ASK { ?shape sh:qualifiedValueShape ?q ; sh:qualifiedMaxCount ?n }",
+            "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; "
+            "sh:qualifiedValueShape [ sh:datatype xsd:integer ] ; sh:qualifiedMaxCount 0 ] .",
+            (("http://example.org/a", "Violation"),)),
     Feature("sh:deactivated", "ASK { ?shape sh:deactivated true }",
             f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ; {_PROBE_PROPERTY} .", ()),
 )
