@@ -164,9 +164,10 @@ def test_the_source_page_lists_retracted_claims_apart(kb_dir, tmp_path):
     current, retracted = page.split("## Retracted claims")
     claim = kb.claim("b-nsaid-avoid-after")
     assert 'href="../topics/nsaid-avoid-after.html#b-nsaid-avoid-after"' not in current
-    assert (f"<tr><td>b-nsaid-avoid-after</td><td class=\"quote-cell\">“{claim.quote}”</td><td>{claim.retracted_at}</td>"
-            "<td>Typo &lt;fixed&gt; &amp; corrected.</td><td><a href=\"../topics/nsaid-avoid-after.html#b-nsaid-avoid-after-2\">"
-            "b-nsaid-avoid-after-2</a></td></tr>") in retracted
+    assert (f'<tr><td data-label="Claim">b-nsaid-avoid-after</td><td data-label="Quote" class="quote-cell"><q class="quote-exact">'
+            f'{claim.quote}</q></td><td data-label="Retracted">{claim.retracted_at}</td>'
+            '<td data-label="Reason">Typo &lt;fixed&gt; &amp; corrected.</td><td data-label="Replaced by">'
+            '<a href="../topics/nsaid-avoid-after.html#b-nsaid-avoid-after-2">b-nsaid-avoid-after-2</a></td></tr>') in retracted
     topic_page = (out / "topics" / "nsaid-avoid-after.md").read_text(encoding="utf-8")
     assert "b-nsaid-avoid-after-2" in topic_page and 'id="b-nsaid-avoid-after"' not in topic_page
 
