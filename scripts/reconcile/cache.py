@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from .implied import implied_claims
+from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
@@ -101,7 +101,7 @@ def topic_keys(kb: KnowledgeBase, shapes_text: str, claims: list[Claim]) -> dict
 
 def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph, cache_file: Path) -> list[Result]:
     """The conflict shapes' results, recomputing only topics whose key changed since the cache was written."""
-    every = [*kb.claims, *implied_claims(kb)]
+    every = compared_claims(kb)
     keys = topic_keys(kb, shapes_path.read_text(encoding="utf-8"), every)
     secret = _secret()
     cached = _read_cache(cache_file, secret)

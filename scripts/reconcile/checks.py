@@ -11,7 +11,7 @@ from .carried import check_quote_values
 from .errors import KbError
 from .findings import SEVERITY_NAMES, Finding
 from .load import KnowledgeBase, decode
-from .model import CLAIM, SOURCE, TOPIC, local_name
+from .model import CLAIM, SOURCE, TOPIC, Claim, local_name
 from .paths import SourceMissing
 from .quotes import verify
 from .shacl import load_shapes, run
@@ -66,6 +66,9 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
                 "run `kb reanchor` to move its quotes, then review the changed ones.",
                 key, iri_location))
     for claim in kb.claims:
+        if claim.anchor_status == "orphaned":
+            findings.append(orphan_finding(claim, texts.get(claim.source)))
+            continue
         if claim.anchor_status:
             findings.append(Finding(
                 f"quote-{claim.anchor_status}", "error",
@@ -124,3 +127,14 @@ def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None,
     sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
     return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb)
                   + check_identifiers(kb) + check_repeated_ids(kb), key=Finding.sort_key)
+
+
+def orphan_finding(claim: Claim, text: str | None) -> Finding:
+    """A quote `kb reanchor` left unplaced: its words are in the source only where the surrounding text differs."""
+    starts = [str(match.start()) for match in re.finditer(re.escape(claim.quote), text)] if text and claim.quote else []
+    where = f"now appears only at offset(s) {', '.join(starts)}, where" if starts else "now appears only in altered form, where"
+    return Finding(
+        "quote-orphaned", "warning",
+        f"the quote \"{claim.quote}\" {where} the text around it differs from the recorded oa:prefix and oa:suffix, so it "
+        "may be a look-alike passage; find where the claim belongs in the source, set its selectors there (or remove "
+        "the claim if the source no longer says it), then delete the kb:anchorStatus line.", claim.id, claim.location)

@@ -522,7 +522,7 @@ def serve(port: int, host: str) -> None:
 @click.option("--source", "sources", multiple=True, help="Only these source keys [default: every source whose file changed].")
 @wait_options
 def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_timeout: float | None) -> None:
-    """Move quotes of changed sources to their new place; mark changed or vanished quotes for a person.
+    """Move quotes of changed sources to their new place; mark changed, vanished or orphaned quotes for a person.
 
     Exits 1 when it marked any: `kb check` then lists them.
     """
@@ -535,9 +535,26 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
     for move in moves:
         where = f" now at {move.anchor.start}-{move.anchor.end}" if move.anchor else ""
         click.echo(f"{move.status:9} {move.claim.id}{where}")
-    marked = [m for m in moves if m.status in ("changed", "vanished")]
+    marked = [m for m in moves if m.needs_a_person]
     if marked:
         raise FindingsError(f"{len(marked)} claim(s) need a person: see `kb check`.")
+
+
+@main.command("retract")
+@kb_option
+@click.argument("claim_id", metavar="CLAIM")
+@click.option("--reason", required=True, help="Why the claim no longer holds, in a sentence; kept with the claim.")
+@click.option("--replaced-by", metavar="OTHER", help="The id of the claim that supersedes it.")
+@wait_options
+def retract_command(kb_dir: Path, claim_id: str, reason: str, replaced_by: str | None, wait: bool,
+                    wait_timeout: float | None) -> None:
+    """Retract a claim (or mark it replaced): it stays, with the time and reason, and leaves every comparison."""
+    from .retract import retract
+
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        claim = retract(kb, claim_id, reason, replaced_by)
+    replaced = f", replaced by {replaced_by}" if replaced_by else ""
+    click.echo(f"Retracted {claim_id}{replaced} at {claim.location}; it is no longer compared with other claims.")
 
 
 @main.command()

@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib.namespace import SH
 
 from .cache import cached_conflict_results
-from .implied import implied_claims
+from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
 from .shacl import Result, load_shapes, run
@@ -103,7 +103,7 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     holding it); each side lists every claim that holds its position.
     """
     holders: dict[str, list[Claim]] = {}
-    for claim in sorted([*kb.claims, *implied_claims(kb)], key=lambda c: c.id):
+    for claim in sorted(compared_claims(kb), key=lambda c: c.id):
         holders.setdefault(str(position_iri(claim)), []).append(claim)
     conflicts = {}
     results = sorted(conflict_results(kb, shapes_dir, engine, cache_file), key=lambda r: (str(r.focus), str(r.value)))

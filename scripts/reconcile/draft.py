@@ -11,7 +11,7 @@ when one is wrong nothing is written, otherwise each goes through `edit.add_clai
 from __future__ import annotations
 
 import json
-import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +21,6 @@ from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote
 from .suggest import Proposal
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 HEADER = """\
 # Proposed claims of source {source} ({file}), made by `kb suggest`.

@@ -48,7 +48,8 @@ def relations(kb: KnowledgeBase, claim_id: str, conflicts: list[Conflict]) -> li
     if claim is None:
         return []
     lines = []
-    joined = [other for other in kb.claims if other.id != claim.id and position_iri(other) == position_iri(claim)]
+    joined = [other for other in kb.claims
+              if other.id != claim.id and not other.retracted and position_iri(other) == position_iri(claim)]
     if joined:
         listed = "".join(f" ({'; '.join(c.members)})" for c in joined[:1] if c.members)
         lines.append(f"agreement: it joins the position {position(claim)!r} held by {_sources(joined)}{listed}.")

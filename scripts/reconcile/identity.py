@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,11 +21,6 @@ from .errors import KbError
 from .load import KnowledgeBase
 from .model import EDITOR, SPARQL_PREFIXES, local_name
 from .turtle import append_block, string, write_atomic
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 EDITORS_FILE = "editors.ttl"
 EDITORS_FILE_COMMENT = ("People and tools that add data to the knowledge base (prov:wasAttributedTo targets).\n"

@@ -5,7 +5,8 @@ a duration other than "no wait"; a hedge implies nothing) implies "yes" on the b
 topic: "avoid washing hair for 24 hours" implies that something besides NSAIDs is
 restricted after treatment. The conflict shapes compare implied claims like any other;
 this module builds the same claims for the sides of conflicts and their messages, and a
-test checks it against the rule.
+test checks it against the rule. A retracted claim (prov:invalidatedAtTime) implies
+nothing and is compared with nothing, in the rules as here.
 """
 from __future__ import annotations
 
@@ -17,12 +18,17 @@ from .model import Claim
 IMPLIES = "-implies-"
 
 
+def compared_claims(kb: KnowledgeBase) -> list[Claim]:
+    """The claims the conflict shapes compare: every claim not retracted, then the answers they imply."""
+    return [*(claim for claim in kb.claims if not claim.retracted), *implied_claims(kb)]
+
+
 def implied_claims(kb: KnowledgeBase) -> list[Claim]:
     """Every implied claim, in the order of the claims they come from."""
     implied = []
     for claim in kb.claims:
         topic = kb.topics.get(claim.topic)
-        if topic is None or claim.modality == "May" or not _states_a_restriction(claim):
+        if topic is None or claim.retracted or claim.modality == "May" or not _states_a_restriction(claim):
             continue
         for broader in topic.broader:
             if broader in kb.topics and kb.topics[broader].kind == "YesNo":

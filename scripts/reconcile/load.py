@@ -69,7 +69,7 @@ SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (S
 # part given twice (the structural shapes' business) gives several rows; the view keeps the first.
 _CLAIMS = SPARQL_PREFIXES + """
 SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?min ?max ?exclusive ?unit ?yes
-       ?category ?empty ?modality ?anchor ?addedBy ?addedAt WHERE {
+       ?category ?empty ?modality ?anchor ?addedBy ?addedAt ?retractedAt ?reason ?replacedBy WHERE {
     ?iri a kb:Claim .
     OPTIONAL { ?iri oa:hasTarget ?target
         OPTIONAL { ?target oa:hasSource ?source }
@@ -83,6 +83,8 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
     OPTIONAL { ?iri kb:yes ?yes } OPTIONAL { ?iri kb:category ?category } OPTIONAL { ?iri kb:emptySet ?empty }
     OPTIONAL { ?iri kb:modality ?modality } OPTIONAL { ?iri kb:anchorStatus ?anchor }
     OPTIONAL { ?iri prov:wasAttributedTo ?addedBy } OPTIONAL { ?iri prov:generatedAtTime ?addedAt }
+    OPTIONAL { ?iri prov:invalidatedAtTime ?retractedAt } OPTIONAL { ?iri kb:retractionReason ?reason }
+    OPTIONAL { ?iri dcterms:isReplacedBy ?replacedBy }
 }"""
 
 _MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
@@ -234,6 +236,9 @@ class KnowledgeBase:
                 empty_set=_boolean(row.get("empty")) is True,
                 modality=local_name(row["modality"]) if "modality" in row else None,
                 anchor_status=row.get("anchor", ""),
+                retracted_at=row.get("retractedAt", ""),
+                retraction_reason=row.get("reason", ""),
+                replaced_by=local_name(row.get("replacedBy", "")),
                 added_by=local_name(row.get("addedBy", "")),
                 added_at=row.get("addedAt", ""),
                 location=self.locations.get(URIRef(iri)),

@@ -122,10 +122,22 @@ class Claim:
     empty_set: bool = False
     modality: str | None = None  # local name of a kb:Modality concept (Must, MustNot...) on rule claims
     implied_by: str = ""  # for an answer implied on a broader topic: the id of the claim that implies it
-    anchor_status: str = ""  # "changed" or "vanished" after `kb reanchor`, until a person clears it
+    anchor_status: str = ""  # "changed", "vanished" or "orphaned" after `kb reanchor`, until a person clears it
+    retracted_at: str = ""  # prov:invalidatedAtTime: when `kb retract` took the claim out of comparisons
+    retraction_reason: str = ""  # kb:retractionReason: why, in the words of whoever retracted it
+    replaced_by: str = ""  # dcterms:isReplacedBy: the id of the claim that supersedes it
     added_by: str = ""
     added_at: str = ""
     location: Location | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return bool(self.retracted_at)
+
+    @property
+    def state(self) -> str:
+        """current, retracted, or replaced (retracted in favour of another claim)."""
+        return "replaced" if self.replaced_by else "retracted" if self.retracted_at else "current"
 
 
 def fingerprint(claim: Claim) -> str:

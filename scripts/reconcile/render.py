@@ -89,6 +89,10 @@ class Site:
     def claims_of(self, source: str) -> list[Claim]:
         return self._claims_by_source.get(source, [])
 
+    def retracted_of(self, source: str) -> list[Claim]:
+        """The source's retracted claims, kept for the record and shown apart from the current ones."""
+        return [claim for claim in self.kb.claims if claim.source == source and claim.retracted]
+
     @cached_property
     def carded_conflicts(self) -> set[str]:
         """Ids of the disagreements the conflicts page shows as cards: the CONFLICT_CARDS most serious."""
@@ -120,14 +124,16 @@ class Site:
     def _claims_by_topic(self) -> dict[str, list[Claim]]:
         found: dict[str, list[Claim]] = defaultdict(list)
         for claim in sorted(self.kb.claims, key=lambda c: (c.context, c.source, c.id)):
-            found[claim.topic].append(claim)
+            if not claim.retracted:
+                found[claim.topic].append(claim)
         return found
 
     @cached_property
     def _claims_by_source(self) -> dict[str, list[Claim]]:
         found: dict[str, list[Claim]] = defaultdict(list)
         for claim in sorted(self.kb.claims, key=lambda c: (c.start, c.id)):
-            found[claim.source].append(claim)
+            if not claim.retracted:
+                found[claim.source].append(claim)
         return found
 
     @cached_property
@@ -360,7 +366,7 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     yield "conflicts.md", env.get_template("conflicts.md.j2").render(**common)
     yield "matrix.md", env.get_template("matrix.md.j2").render(**common, groups=_groups(kb))
     yield "compare.md", env.get_template("compare.md.j2").render(**common, pair=site.default_pair())
-    timeline = rules(kb.claims, lambda t: kb.topics[t].group if t in kb.topics else None,
+    timeline = rules([claim for claim in kb.claims if not claim.retracted], lambda t: kb.topics[t].group if t in kb.topics else None,
                      lambda t: kb.topics[t].label if t in kb.topics else t, site.source_name, site.relation_of)
     yield "timeline.md", env.get_template("timeline.md.j2").render(
         **common, rules=timeline, svg=Markup(timeline_svg(timeline, "Rules before and after treatment, per source")))
@@ -380,7 +386,8 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     for source in kb.sources.values():
         claims = site.claims_of(source.id)
         yield f"sources/{source.id}.md", env.get_template("source.md.j2").render(
-            **common, source=source, claims=claims, text=highlighted_text(kb.source_text(source.id), claims, site.contested_claims))
+            **common, source=source, claims=claims, retracted=site.retracted_of(source.id),
+            text=highlighted_text(kb.source_text(source.id), claims, site.contested_claims))
 
 
 def search_entries(site: Site) -> str:
@@ -390,7 +397,7 @@ def search_entries(site: Site) -> str:
     kb = site.kb
     entries = []
     for claim in kb.claims:
-        if claim.topic not in kb.topics:
+        if claim.topic not in kb.topics or claim.retracted:
             continue
         source = kb.sources.get(claim.source)
         kind = f" ({source.kind})" if source else ""

@@ -16,7 +16,8 @@ from .values import normalized, position
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
                 "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",
-                "modality", "added_by", "added_at", "file", "line"]
+                "modality", "added_by", "added_at", "state", "retracted_at", "retraction_reason", "replaced_by",
+                "file", "line"]
 
 
 def _number(value: Decimal | None) -> float | int | None:
@@ -34,7 +35,9 @@ def claim_dict(claim: Claim) -> dict:
         "normalized": normalized(claim), "yes": claim.yes, "category": claim.category,
         "members": list(claim.members), "empty_set": claim.empty_set, "modality": claim.modality,
         "added_by": claim.added_by,
-        "added_at": claim.added_at, "file": str(location.path) if location else None,
+        "added_at": claim.added_at, "state": claim.state, "retracted_at": claim.retracted_at or None,
+        "retraction_reason": claim.retraction_reason or None, "replaced_by": claim.replaced_by or None,
+        "file": str(location.path) if location else None,
         "line": location.line if location else None,
     }
 
