@@ -21,6 +21,7 @@ from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
 from .shacl.engine import compile_shapes, run_compiled
+from .store import Terms
 from .turtle import write_atomic
 
 CACHE_VERSION = 4
@@ -62,7 +63,7 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
         write_atomic(cache_file, json.dumps(entries, sort_keys=True))
     except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
         pass
-    terms: dict[str, URIRef] = {}
+    terms = Terms()
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
@@ -86,17 +87,11 @@ def _text(term) -> str | None:
     return str(term) if isinstance(term, URIRef) else None
 
 
-def _decode(row: list, terms: dict[str, URIRef]) -> Result:
+def _decode(row: list, terms: Terms) -> Result:
     focus, value, severity, message, code, outcome, shape, component, path, constraint = row
-    return Result(_iri(focus, terms), _iri(value, terms), _iri(severity, terms), message, code, outcome,
-                  _iri(shape, terms), _iri(component, terms), _iri(path, terms), _iri(constraint, terms))
 
+    def iri(text: str | None) -> URIRef | None:
+        return None if text is None else terms.iri(text)
 
-def _iri(text: str | None, terms: dict[str, URIRef]) -> URIRef | None:
-    """One shared URIRef per IRI: each position recurs in many cached results."""
-    if text is None:
-        return None
-    term = terms.get(text)
-    if term is None:
-        term = terms[text] = URIRef(text)
-    return term
+    return Result(iri(focus), iri(value), iri(severity), message, code, outcome,  # type: ignore[arg-type]
+                  iri(shape), iri(component), iri(path), iri(constraint))

@@ -14,6 +14,7 @@ from .model import SOURCE, local_name
 from .paths import SourceMissing
 from .quotes import verify
 from .shacl import load_shapes, run
+from .store import FILES
 
 STRUCTURE_SHAPES = "structure.ttl"
 
@@ -83,6 +84,6 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
 
 def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None, engine: str = "fast") -> list[Finding]:
     """Every structural finding: shapes, source files, quotes and whether each quote carries its claim's value."""
-    sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
+    sources = check_sources(kb) if FILES in kb.store.capabilities else []  # a remote store holds no source files
     return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb),
                   key=Finding.sort_key)

@@ -87,6 +87,9 @@ endpoint_options = [
     click.option("--endpoint", help="Base URL of a SPARQL 1.1 store (e.g. http://127.0.0.1:7878 for Oxigraph)."),
     click.option("--query-path", default="/query", show_default=True, help="Path of the store's SPARQL query service."),
     click.option("--store-path", default="/store", show_default=True, help="Path of the store's Graph Store Protocol service."),
+    click.option("--graph", "graph", default="urn:reconcile:kb", show_default=True, metavar="IRI",
+                 help="Named graph holding the knowledge base in the store (one per branch lets CI check a pull "
+                      "request beside main)."),
 ]
 
 
@@ -96,10 +99,10 @@ def with_endpoint(command):
     return command
 
 
-def _remote(endpoint: str, query_path: str, store_path: str):
+def _remote(endpoint: str, query_path: str, store_path: str, graph: str):
     from .endpoint import RemoteStore
 
-    return RemoteStore(endpoint, query_path, store_path)
+    return RemoteStore(endpoint, query_path, store_path, graph=graph)
 
 
 @main.command()
@@ -117,7 +120,7 @@ def _remote(endpoint: str, query_path: str, store_path: str):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
-          cache: bool, fail_on: str, fmt: str | None) -> None:
+          graph: str, cache: bool, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -128,7 +131,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     if endpoint:
         from .endpoint import remote_kb
 
-        kb = remote_kb(_remote(endpoint, query_path, store_path))
+        kb = remote_kb(_remote(endpoint, query_path, store_path, graph))
         shapes_dir = shapes if shapes is not None else Path("shapes")
     else:
         kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
@@ -409,14 +412,21 @@ def reanchor_command(kb_dir: Path, sources: tuple[str, ...], wait: bool, wait_ti
 @main.command()
 @kb_option
 @with_endpoint
-def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str) -> None:
-    """Replace the default graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
+@click.option("--drop", is_flag=True, help="Delete the graph and its inferences from the store instead (after CI checked it).")
+def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str, graph: str, drop: bool) -> None:
+    """Replace a named graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
     from .endpoint import publish as publish_files
 
     if not endpoint:
         raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path))
-    click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
+    store = _remote(endpoint, query_path, store_path, graph)
+    if drop:
+        store.drop()
+        click.echo(f"Dropped the graph <{graph}> and its inferences from {endpoint}.")
+        return
+    count = publish_files(kb_dir, store)
+    click.echo(f"Published {count} Turtle files to the graph <{graph}> of {endpoint}. Check them there with "
+               f"`kb check --endpoint {endpoint} --graph {graph}`.")
 
 
 @main.command("suggest")

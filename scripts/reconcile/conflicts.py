@@ -16,6 +16,7 @@ from .implied import implied_claims
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
 from .shacl import Result, load_shapes, run
+from .store import FILES
 
 CONFLICT_SHAPES = "conflicts.ttl"
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
@@ -90,7 +91,7 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     With `cache_file`, the fast executor re-checks only topics whose claims changed.
     """
     shapes = load_shapes(shapes_dir / CONFLICT_SHAPES)
-    if engine == "fast" and cache_file is not None and not kb.is_remote:
+    if engine == "fast" and cache_file is not None and FILES in kb.store.capabilities:
         return cached_conflict_results(kb, shapes_dir / CONFLICT_SHAPES, shapes, cache_file)
     return run(kb, shapes, engine)
 

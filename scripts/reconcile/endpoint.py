@@ -3,85 +3,139 @@ check it with the same shapes through the SPARQL protocol.
 
 Only the standard protocols are used, so Oxigraph, Fuseki, GraphDB, Virtuoso or a
 clustered store behind one URL all work; the URLs of the query and graph-store
-services differ between products and are options.
+services differ between products and are options. The knowledge base lives in a named
+graph (`--graph`, default DEFAULT_GRAPH) and its inferences in `inferred_graph(graph)`;
+queries name both as their default graph (`default-graph-uri`), so one store holds many
+knowledge bases side by side: main, and a graph per pull request that CI drops after checking.
 """
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.term import Node
 
 from .errors import KbError
-from .load import KnowledgeBase, read_text
+from .load import KnowledgeBase, read_text, turtle_files
+from .store import inferred_graph, rdflib_graph, solutions_as_rows, solutions_as_terms
+
+DEFAULT_GRAPH = "urn:reconcile:kb"
+PUBLISH_BATCH_BYTES = 64 * 1024 * 1024  # N-Triples sent per request when publishing
+# A query parameter some stores take on a Graph Store Protocol POST to load without a transaction
+# (Oxigraph's bulk loader); stores that do not know it ignore it.
+BULK_PARAMETER = "no_transaction"
+_RESULTS = ox.QueryResultsFormat.JSON
 
 
 class RemoteStore:
-    """A SPARQL 1.1 endpoint with a Graph Store Protocol service for its default graph."""
+    """A SPARQL 1.1 endpoint with a Graph Store Protocol service, holding the knowledge base in `graph`."""
 
-    def __init__(self, base: str, query_path: str = "/query", store_path: str = "/store", timeout: float = 600):
+    capabilities: frozenset[str] = frozenset()  # no files: no subject lines, no source texts
+
+    def __init__(self, base: str, query_path: str = "/query", store_path: str = "/store", timeout: float = 600,
+                 graph: str = DEFAULT_GRAPH):
         self.query_url = base.rstrip("/") + query_path
-        self.store_url = base.rstrip("/") + store_path + "?default"
+        self.store_url = base.rstrip("/") + store_path
         self.timeout = timeout
+        self.data_graph = graph
+        self.inferred = inferred_graph(graph)
 
-    def _request(self, url: str, data: bytes | None, headers: dict, method: str) -> bytes:
+    def _request(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
+            if missing_ok and error.code == 404:
+                return b""
             detail = error.read().decode("utf-8", "replace")[:300]
             raise KbError(f"{url}: the store answered {error.code} {error.reason}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             raise KbError(f"{url}: cannot reach the store ({getattr(error, 'reason', error)}); "
                           "check --endpoint and that the server runs.") from None
 
+    def _graph_url(self, graph: str, bulk: bool = False) -> str:
+        return f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}" + (f"&{BULK_PARAMETER}" if bulk else "")
+
     def _query(self, query: str, accept: str) -> bytes:
-        return self._request(self.query_url, urllib.parse.urlencode({"query": query}).encode(),
+        form = [("query", query), ("default-graph-uri", self.data_graph), ("default-graph-uri", self.inferred)]
+        return self._request(self.query_url, urllib.parse.urlencode(form).encode(),
                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, "POST")
 
-    def ask(self, query: str) -> bool:
-        return bool(json.loads(self._query(query, "application/sparql-results+json"))["boolean"])
+    def _solutions(self, query: str) -> ox.QuerySolutions:
+        answer = ox.parse_query_results(self._query(query, _RESULTS.media_type), format=_RESULTS)
+        assert isinstance(answer, ox.QuerySolutions), "a SELECT query answers solutions"
+        return answer
 
-    def select(self, query: str) -> Iterator[dict]:
-        answer = json.loads(self._query(query, "application/sparql-results+json"))
-        for row in answer["results"]["bindings"]:
-            yield {name: _term(value) for name, value in row.items()}
+    def ask(self, query: str) -> bool:
+        return bool(ox.parse_query_results(self._query(query, _RESULTS.media_type), format=_RESULTS))
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        return solutions_as_terms(self._solutions(query))
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
-        answer = json.loads(self._query(query, "application/sparql-results+json"))
-        for row in answer["results"]["bindings"]:
-            yield {name: value["value"] for name, value in row.items()}
+        return solutions_as_rows(self._solutions(query))
 
     def infer(self, construct: str) -> None:
-        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the default graph, as SHACL rules do.
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph, beside the data.
 
-        They stay until the next `kb publish` replaces the graph.
+        They stay until the next `kb publish` to the same graph, which drops them.
         """
         triples = self._query(construct, "application/n-triples")
         if triples.strip():
-            self._request(self.store_url, triples, {"Content-Type": "application/n-triples"}, "POST")
+            self._request(self._graph_url(self.inferred), triples, {"Content-Type": "application/n-triples"}, "POST")
+
+    def _data(self) -> bytes:
+        return self._request(self._graph_url(self.data_graph), None, {"Accept": "application/n-triples"}, "GET",
+                             missing_ok=True)
+
+    def triples(self) -> list[ox.Triple]:
+        return [quad.triple for quad in ox.parse(self._data(), format=ox.RdfFormat.N_TRIPLES)]
 
     def graph(self) -> Graph:
-        """Everything in the default graph, as an rdflib graph."""
-        data = self._request(self.store_url, None, {"Accept": "application/n-triples"}, "GET")
-        return Graph().parse(data=data.decode("utf-8"), format="nt")
+        return rdflib_graph(self._data())
 
     def replace(self, turtle_files: list[Path]) -> None:
-        """Make the default graph hold exactly the triples of `turtle_files`."""
-        self._request(self.store_url, b"", {"Content-Type": "application/n-triples"}, "PUT")
+        """Make the data graph hold exactly the triples of `turtle_files`, and drop its inferences.
+
+        Each file is parsed here with its own path as base IRI, as `kb check` reads it, and sent
+        as N-Triples in large batches through the store's bulk loader where it has one.
+        """
+        self.drop()
+        batch: list[bytes] = []
+        size = 0
         for path in turtle_files:
-            self._request(self.store_url, read_text(path).encode("utf-8"),
-                          {"Content-Type": "text/turtle"}, "POST")
+            try:
+                quads = ox.parse(read_text(path).encode("utf-8"), format=ox.RdfFormat.TURTLE,
+                                 base_iri=path.resolve().as_uri())
+                data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+            except SyntaxError as error:
+                raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {error.msg}. Fix the file and publish again.") from None
+            batch.append(data)
+            size += len(data)
+            if size >= PUBLISH_BATCH_BYTES:
+                self._post_data(b"".join(batch))
+                batch, size = [], 0
+        if batch:
+            self._post_data(b"".join(batch))
+
+    def _post_data(self, data: bytes) -> None:
+        self._request(self._graph_url(self.data_graph, bulk=True), data, {"Content-Type": "application/n-triples"}, "POST")
+
+    def drop(self) -> None:
+        """Delete the data graph and its inferences (a graph that is not there is no error)."""
+        for graph in (self.data_graph, self.inferred):
+            self._request(self._graph_url(graph), None, {}, "DELETE", missing_ok=True)
 
 
 def publish(root: Path, store: RemoteStore) -> int:
-    """Load every Turtle file of the knowledge base at `root` into the store; returns how many."""
-    files = sorted(Path(root).rglob("*.ttl"))
+    """Load every Turtle file of the knowledge base at `root` into the store's graph; returns how many."""
+    files = turtle_files(Path(root))
     if not files:
         raise KbError(f"{root}: no Turtle files to publish.")
     store.replace(files)
@@ -90,15 +144,4 @@ def publish(root: Path, store: RemoteStore) -> int:
 
 def remote_kb(store: RemoteStore) -> KnowledgeBase:
     """The knowledge base as the store holds it. Claims carry no file locations; sources no texts."""
-    return KnowledgeBase(root=Path("."), store=store, is_remote=True)
-
-
-def _term(value: dict):
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    return Literal(value["value"], datatype=URIRef(value["datatype"]) if "datatype" in value else None)
+    return KnowledgeBase(root=Path("."), store=store)

@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from .errors import KbError
 from .model import SPARQL_PREFIXES, CategoryValue, Claim, Location, Source, Topic, local_name
 from .paths import read_source_bytes
-from .store import LocalStore
+from .store import LocalStore, Store
 
 # The Turtle files of a knowledge base: these beside claims/*.ttl. Nothing else is data, so a
 # .ttl file dropped among the source texts (kb/sources/) is never loaded.
@@ -93,9 +93,8 @@ class KnowledgeBase:
     """
 
     root: Path
-    store: object
+    store: Store
     locations: dict[URIRef, Location] = field(default_factory=dict)
-    is_remote: bool = False
 
     @property
     def sources_dir(self) -> Path:
@@ -114,12 +113,7 @@ class KnowledgeBase:
     @cached_property
     def graph(self) -> Graph:
         """The same triples as an rdflib graph, for pySHACL and the downloads (slow on big knowledge bases)."""
-        if self.is_remote:
-            return self.store.graph()
-        graph = Graph()
-        for path in turtle_files(self.root):
-            parse_rdflib(path, read_text(path), graph)
-        return graph
+        return self.store.graph()
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -295,14 +289,6 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location])
         subject = _expand(match[1], namespaces)
         if subject is not None and subject not in locations:
             locations[subject] = Location(path, number)
-
-
-def parse_rdflib(path: Path, text: str, graph: Graph) -> None:
-    """Parse one Turtle file into an rdflib graph (files already read without error by `load`)."""
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except Exception as error:  # rdflib raises several exception types for bad Turtle
-        raise KbError(f"{path}: cannot read Turtle: {error}") from None
 
 
 def lines(text: str) -> list[str]:
