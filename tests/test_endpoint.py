@@ -1,11 +1,4 @@
 """The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test."""
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,33 +8,15 @@ from reconcile.endpoint import RemoteStore, publish, remote_kb
 from reconcile.errors import KbError
 from reconcile.gate import run_check
 from reconcile.load import load
+from reconcile.oxigraph_server import oxigraph_server
 
 from conftest import SHAPES
 
 
 @pytest.fixture
 def server(tmp_path):
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(binary).exists():
-        pytest.fail("The oxigraph server is missing; install the test extras: pip install -e '.[test]'.")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(tmp_path / "store") as (url, _pid):
+        yield url
 
 
 def test_publish_then_check_the_store_finds_the_same_conflicts(server, kb_dir):

@@ -45,41 +45,57 @@ class RemoteStore:
         self.data_graph = graph
         self.inferred = inferred_graph(graph)
 
-    def _request(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
+    def _open(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False):
+        """The store's answer as an open response (to stream), or None for a missing graph when `missing_ok`."""
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
+            return urllib.request.urlopen(request, timeout=self.timeout)
         except urllib.error.HTTPError as error:
             if missing_ok and error.code == 404:
-                return b""
+                return None
             detail = error.read().decode("utf-8", "replace")[:300]
             raise KbError(f"{url}: the store answered {error.code} {error.reason}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             raise KbError(f"{url}: cannot reach the store ({getattr(error, 'reason', error)}); "
                           "check --endpoint and that the server runs.") from None
 
+    def _request(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
+        response = self._open(url, data, headers, method, missing_ok)
+        if response is None:
+            return b""
+        with response:
+            return response.read()
+
     def _graph_url(self, graph: str, bulk: bool = False) -> str:
         return f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}" + (f"&{BULK_PARAMETER}" if bulk else "")
 
+    def _form(self, query: str) -> bytes:
+        return urllib.parse.urlencode([("query", query), ("default-graph-uri", self.data_graph),
+                                       ("default-graph-uri", self.inferred)]).encode()
+
     def _query(self, query: str, accept: str) -> bytes:
-        form = [("query", query), ("default-graph-uri", self.data_graph), ("default-graph-uri", self.inferred)]
-        return self._request(self.query_url, urllib.parse.urlencode(form).encode(),
+        return self._request(self.query_url, self._form(query),
                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, "POST")
 
-    def _solutions(self, query: str) -> ox.QuerySolutions:
-        answer = ox.parse_query_results(self._query(query, _RESULTS.media_type), format=_RESULTS)
-        assert isinstance(answer, ox.QuerySolutions), "a SELECT query answers solutions"
-        return answer
+    def _solutions(self, query: str) -> Iterator[ox.QuerySolutions]:
+        """The solutions, parsed while they arrive: a million claims' rows never sit in memory as one answer."""
+        response = self._open(self.query_url, self._form(query),
+                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": _RESULTS.media_type}, "POST")
+        with response:
+            answer = ox.parse_query_results(response, format=_RESULTS)
+            assert isinstance(answer, ox.QuerySolutions), "a SELECT query answers solutions"
+            yield answer
 
     def ask(self, query: str) -> bool:
         return bool(ox.parse_query_results(self._query(query, _RESULTS.media_type), format=_RESULTS))
 
     def select(self, query: str) -> Iterator[dict[str, Node]]:
-        return solutions_as_terms(self._solutions(query))
+        for solutions in self._solutions(query):
+            yield from solutions_as_terms(solutions)
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
-        return solutions_as_rows(self._solutions(query))
+        for solutions in self._solutions(query):
+            yield from solutions_as_rows(solutions)
 
     def infer(self, construct: str) -> None:
         """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph, beside the data.
