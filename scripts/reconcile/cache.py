@@ -53,7 +53,7 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     claims = [claim for claim in every if claim.topic in stale]
     topic_of = {position_iri(claim): claim.topic for claim in claims}
     claims += [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
-    fresh = _run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
+    fresh = run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
     entries = {t: {"key": keys[t], "results": []} for t in stale}
     for result in fresh:
         entries[topic_of[result.focus]]["results"].append(_encode(result))
@@ -67,7 +67,7 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
-def _run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
+def run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
     """Run the conflict shapes with only the claims of some topics and their positions as focus nodes.
 
     The rules gather a topic's claims into positions of that topic, and every conflict

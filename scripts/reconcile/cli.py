@@ -154,6 +154,23 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     sys.exit(result.exit_code)
 
 
+@main.command("watch")
+@kb_option
+@shapes_option
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
+              help="Which conflicts count as failing, as for `kb check`.")
+def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str) -> None:
+    """Check once, then re-check after every saved change to kb/ or shapes/ until Ctrl-C.
+
+    Only the changed files are parsed again, and only the claims and topics they touch are
+    re-checked; each time it prints the lines of `kb check` that are new, gone or changed,
+    then the summary. The result always equals a fresh `kb check`.
+    """
+    from .watch import watch
+
+    watch(kb_dir, _shapes(kb_dir, shapes), fail_on, click.echo)
+
+
 @main.command()
 @kb_option
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)

@@ -103,11 +103,19 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     A result relates two positions (or, for agreements, a position and one more claim
     holding it); each side lists every claim that holds its position.
     """
+    return conflicts_from_results(conflict_results(kb, shapes_dir, engine, cache_file), [*kb.claims, *implied_claims(kb)])
+
+
+def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[Conflict]:
+    """The conflicts the conflict shapes' results describe; `claims` hold their positions (implied ones included).
+
+    Results and claims of some topics only give exactly those topics' conflicts.
+    """
     holders: dict[str, list[Claim]] = {}
-    for claim in sorted([*kb.claims, *implied_claims(kb)], key=lambda c: c.id):
+    for claim in sorted(claims, key=lambda c: c.id):
         holders.setdefault(str(position_iri(claim)), []).append(claim)
     conflicts = {}
-    results = sorted(conflict_results(kb, shapes_dir, engine, cache_file), key=lambda r: (str(r.focus), str(r.value)))
+    results = sorted(results, key=lambda r: (str(r.focus), str(r.value)))
     for result in results:
         if result.value is None or not result.outcome:
             continue

@@ -128,7 +128,7 @@ class RemoteStore:
         for path in turtle_files:
             try:
                 quads = ox.parse(read_text(path).encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                                 base_iri=path.resolve().as_uri())
+                                 base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
                 data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b""
             except SyntaxError as error:
                 raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {error.msg}. Fix the file and publish again.") from None

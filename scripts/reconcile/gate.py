@@ -41,8 +41,18 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
     `keep_report`, when given, receives the structural SHACL validation report.
     """
     findings = check(kb, shapes_dir, keep_report, engine)
-    if any(f.severity == "error" for f in findings):
+    if has_errors(findings):
         return CheckResult(findings, [], [])
-    conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir, engine, cache_file))
-    failing = [c for c in conflicts if c.is_disagreement and c.status in FAIL_ON[fail_on]]
-    return CheckResult(findings, conflicts, failing)
+    return gate(kb, findings, find_conflicts(kb, shapes_dir, engine, cache_file), fail_on)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """Whether the structure is broken, so that conflicts are not looked for."""
+    return any(f.severity == "error" for f in findings)
+
+
+def gate(kb: KnowledgeBase, findings: list[Finding], conflicts: list[Conflict], fail_on: str) -> CheckResult:
+    """The check's result from its findings and the conflicts found: review statuses, and which conflicts fail."""
+    reviewed = reviewed_conflicts(kb, conflicts)
+    failing = [c for c in reviewed if c.is_disagreement and c.status in FAIL_ON[fail_on]]
+    return CheckResult(findings, reviewed, failing)

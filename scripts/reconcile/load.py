@@ -8,6 +8,8 @@ graph of the same files is built only when asked for (pySHACL, data downloads).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -82,7 +84,8 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
     OPTIONAL { ?iri prov:wasAttributedTo ?addedBy } OPTIONAL { ?iri prov:generatedAtTime ?addedAt }
 }"""
 
-_MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
+_MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim . ?iri kb:member ?member }"
+_CLAIM_PATTERN = "?iri a kb:Claim ."  # where both claim queries start; read_claims puts VALUES before it
 
 
 @dataclass
@@ -185,13 +188,18 @@ class KnowledgeBase:
     @cached_property
     def claims(self) -> list[Claim]:
         """Every claim, sorted by id. Structural problems are the shapes' business: missing parts read as empty."""
+        return self.read_claims()
+
+    def read_claims(self, iris: list[URIRef] | None = None) -> list[Claim]:
+        """The claims with these IRIs (every claim when None), read from the store, sorted by id."""
+        only = "" if iris is None else "VALUES ?iri { " + " ".join(f"<{iri}>" for iri in iris) + " }\n"
         members: dict[str, list[str]] = {}
-        for row in self.store.rows(_MEMBERS):
+        for row in self.store.rows(_MEMBERS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             members.setdefault(row["iri"], []).append(row["member"])
         keys = self.source_keys
         claims = []
         seen = set()
-        for row in self.store.rows(_CLAIMS):
+        for row in self.store.rows(_CLAIMS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             iri = row["iri"]
             if iri in seen:
                 continue
@@ -266,17 +274,34 @@ def load(root: Path | str) -> KnowledgeBase:
 
 def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location]) -> None:
     """Parse one Turtle file into `store` and record where its subjects start."""
+    text = read_turtle(path)
+    with turtle_errors(path):
+        store.load_turtle(text, path.resolve().as_uri())
+    record_subjects(path, text, locations)
+
+
+def read_turtle(path: Path) -> str:
+    """The text of one of the knowledge base's Turtle files, which must be the file itself, not a link."""
     if path.is_symlink():
         raise KbError(f"{path}: is a symbolic link; the knowledge base reads only its own files. Replace the link "
                       "with the file itself.")
-    text = read_text(path)
+    return read_text(path)
+
+
+@contextmanager
+def turtle_errors(path: Path) -> Iterator[None]:
+    """Turn a parser's mistake in `path` into a KbError naming the file and line."""
     try:
-        store.load_turtle(text, path.resolve().as_uri())
+        yield
     except SyntaxError as error:
         reason = str(error.msg).split(": ", 1)[-1]
         raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {reason}. Fix the file and run again.") from None
     except (ValueError, OSError) as error:
         raise KbError(f"{path}: cannot read Turtle: {error}") from None
+
+
+def record_subjects(path: Path, text: str, locations: dict[URIRef, Location]) -> None:
+    """Record the line each subject block of a Turtle file starts on (the first, when written twice)."""
     namespaces: dict[str, str] = {}
     for number, line in enumerate(lines(text), start=1):
         declared = _PREFIX_LINE.match(line)
