@@ -38,7 +38,7 @@ CONTRADICTING_FACTOR = 6  # in one topic in five, a fifth of the claims state ab
 CONTEXTS = ["before-treatment", "after-treatment", "general"]
 REPO = Path(__file__).resolve().parents[2]
 STAGES = ["load", "load-rdflib", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
-          "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build", "store"]
+          "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build", "watch", "store"]
 # Rows the store stage adds: publishing, checking through the SPARQL protocol, and the server's memory.
 STORE_ROWS = ("store-publish", "store-check", "store-server")
 
@@ -130,15 +130,20 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path, results_file: Path | None 
             _ = kb.graph
         start = time.perf_counter()
         find_conflicts(kb, shapes, stage.split("-")[1])
+    elif stage == "watch":  # `kb watch` after one added claim: the knowledge base is loaded and checked before
+        from .watch import LiveCheck
+
+        live = LiveCheck(kb_dir, shapes)
+        claims_file, original = _add_one_claim(kb_dir)
+        start = time.perf_counter()
+        live.apply([claims_file])
+        seconds = time.perf_counter() - start
+        claims_file.write_text(original)
+        return seconds
     elif stage in ("conflicts-incremental", "check-incremental"):
         cache_file = Path(tempfile.mkdtemp()) / "conflicts.json"
         find_conflicts(load(kb_dir), shapes, "fast", cache_file)  # warm the cache
-        claims_file = sorted((kb_dir / "claims").glob("*.ttl"))[0]
-        original = claims_file.read_text()
-        first = next(c for c in load(kb_dir).claims if c.location.path == claims_file)
-        other_context = next(c for c in CONTEXTS if c != first.context)
-        add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
-                                         note="added by the benchmark"), by="bench")
+        claims_file, original = _add_one_claim(kb_dir)
         start = time.perf_counter()
         if stage == "check-incremental":  # all of `kb check`: load, structure, quotes, cached conflicts
             run_check(load(kb_dir), shapes, "never", cache_file=cache_file)
@@ -179,6 +184,19 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path, results_file: Path | None 
             subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site_dir / "site")],
                            cwd=site_dir, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start
+
+
+def _add_one_claim(kb_dir: Path) -> tuple[Path, str]:
+    """Add a claim to the first claims file, as `kb add-claim` does; returns the file and its text before."""
+    from .load import load
+
+    claims_file = sorted((kb_dir / "claims").glob("*.ttl"))[0]
+    original = claims_file.read_text()
+    first = next(c for c in load(kb_dir).claims if c.location is not None and c.location.path == claims_file)
+    other_context = next(c for c in CONTEXTS if c != first.context)
+    add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
+                                     note="added by the benchmark"), by="bench")
+    return claims_file, original
 
 
 def run_store_stage(kb_dir: Path, shapes: Path, results_file: Path | None) -> dict:

@@ -53,6 +53,9 @@ from .report import check_summary, conflict_lines
 from .shacl import load_shapes, run
 from .store import LocalStore
 
+# Views of the knowledge base that read no claim's triples: a change to claims files leaves them as they were.
+_NOT_FROM_CLAIMS = ("topics", "_source_rows", "source_keys", "sources", "category_values", "contexts")
+
 
 @dataclass
 class _File:
@@ -115,6 +118,7 @@ class LiveCheck:
         self.kb = self._view()
         self._check_everything()
         self.result = self._result()
+        self.lines = keyed_lines(self.result)
 
     # --- files -------------------------------------------------------------------------------------
 
@@ -177,7 +181,6 @@ class LiveCheck:
         for path in sorted(data):
             self._swap(path, parsed.get(path))
         subjects = old_subjects | {s for found in parsed.values() for s in found.locations}
-        before = self.result
         if shapes or not self._claims_only(data, subjects):
             self.kb = self._view()
             self._check_everything()
@@ -186,7 +189,8 @@ class LiveCheck:
         if texts and not shapes:
             self._check_sources()
         self.result = self._result()
-        return Update(self.result, differences(before, self.result))
+        before, self.lines = self.lines, keyed_lines(self.result)
+        return Update(self.result, differences(before, self.lines))
 
     def _as_given(self, path: Path) -> Path:
         """A changed path spelled from the knowledge base folder as given, as `kb check` names files."""
@@ -225,6 +229,7 @@ class LiveCheck:
         kept = [claim for claim in self.kb.claims if claim.id not in ids]
         before = [claim for claim in self.kb.claims if claim.id in ids]
         kb = self._view()
+        kb.__dict__.update({name: self.kb.__dict__[name] for name in _NOT_FROM_CLAIMS if name in self.kb.__dict__})
         fresh = kb.read_claims(iris)
         kb.__dict__["claims"] = sorted(kept + fresh, key=lambda c: c.id)
         self.kb = kb
@@ -286,17 +291,18 @@ def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def differences(before: CheckResult, after: CheckResult) -> list[str]:
-    """The lines of `kb check` that are new, gone or changed between two results, by finding and by conflict."""
-    def lines(result: CheckResult) -> dict[tuple, list[str]]:
-        keyed: dict[tuple, list[str]] = {}
-        for finding in result.findings:
-            keyed.setdefault(("finding", finding.code, finding.focus), []).append(finding.line())
-        for conflict in result.failing:
-            keyed.setdefault(("conflict", conflict.id), []).extend(conflict_lines(conflict))
-        return keyed
+def keyed_lines(result: CheckResult) -> dict[tuple, list[str]]:
+    """The lines `kb check` prints for a result, by finding (code and focus) and by failing conflict."""
+    keyed: dict[tuple, list[str]] = {}
+    for finding in result.findings:
+        keyed.setdefault(("finding", finding.code, finding.focus), []).append(finding.line())
+    for conflict in result.failing:
+        keyed.setdefault(("conflict", conflict.id), []).extend(conflict_lines(conflict))
+    return keyed
 
-    old, new = lines(before), lines(after)
+
+def differences(old: dict[tuple, list[str]], new: dict[tuple, list[str]]) -> list[str]:
+    """The lines that are new, gone or changed between two results' `keyed_lines`."""
     out = []
     for key in sorted(old.keys() | new.keys()):
         if key not in old:
