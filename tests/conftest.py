@@ -15,7 +15,7 @@ from reconcile.load import load
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES = ROOT / "shapes"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_VOCABULARY = ("vocab.ttl", "contexts.ttl", "editors.ttl")
+SHARED_VOCABULARY = ("vocab.ttl", "contexts.ttl")  # the fixture describes its own editors
 
 
 def build_fixture_kb(target: Path) -> Path:
@@ -24,6 +24,19 @@ def build_fixture_kb(target: Path) -> Path:
     for name in SHARED_VOCABULARY:
         shutil.copy(ROOT / "kb" / name, target / name)
     return target
+
+
+@pytest.fixture(autouse=True)
+def user_config(tmp_path: Path, monkeypatch) -> Path:
+    """A config folder of the test's own, where `kb` remembers the editor (never the real home's).
+
+    It starts as a set-up editor's does: editor `ed` (described in the fixture's editors.ttl) is remembered.
+    """
+    folder = tmp_path / "config"
+    (folder / "reconcile-kb").mkdir(parents=True)
+    (folder / "reconcile-kb" / "config.toml").write_text('editor = "ed"\n', encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
 
 
 @pytest.fixture

@@ -88,3 +88,22 @@ def test_a_hand_written_unlisted_category_is_a_structural_error(clinic_e):
     path.write_text(path.read_text().replace('kb:category "non-invasive"', 'kb:category "noninvasive"'))
     [finding] = [f for f in check(load(clinic_e), SHAPES) if f.code == "claim-category-value"]
     assert '"noninvasive" is not the preferred label of any' in finding.message
+
+
+def test_a_new_value_is_taken_back_when_its_claim_cannot_be_written(clinic_e, monkeypatch):
+    import tempfile
+
+    real_mkstemp, calls = tempfile.mkstemp, []
+
+    def second_write_fails(*args, **kwargs):
+        calls.append(kwargs.get("dir"))
+        if len(calls) == 2:  # the first writes topics.ttl, the second the claims file
+            raise PermissionError(13, "Permission denied")
+        return real_mkstemp(*args, **kwargs)
+
+    before = tree_digest(clinic_e)
+    monkeypatch.setattr("tempfile.mkstemp", second_write_fails)
+    with pytest.raises(KbError, match="cannot write here"):
+        add(clinic_e, "It is non-invasive.", "painless", new_value=True)
+    monkeypatch.undo()
+    assert tree_digest(clinic_e) == before

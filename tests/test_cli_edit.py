@@ -23,7 +23,7 @@ def test_add_claim_appends_a_block_and_keeps_hand_edits(kb_dir):
                        "--quote", "Clinic A aftercare sheet", "--value", "72 hours")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"Added claim a-nsaid-stop-before at {path}:")
-    assert "agreement (none)" in result.output  # 72 hours = c's 3 days
+    assert "agreement: it joins the position '3 days' held by c." in result.output  # 72 hours = c's 3 days
     after = path.read_text()
     assert after.startswith(before) and "# a reviewer's comment" in after
     claim = load(kb_dir).claim("a-nsaid-stop-before")
@@ -38,7 +38,8 @@ def test_add_claim_appends_a_block_and_keeps_hand_edits(kb_dir):
     (["--source", "a", "--topic", "session-count", "--quote", "Most patients need 3-7 sessions", "--value", "3–7"],
      "closest passage, on line 4"),
     (["--source", "a", "--topic", "session-count", "--quote", "Most patients need 3–6 sessions.", "--value", "several"],
-     "--value: Could not read 'several'"),
+     "--value: Could not read 'several' as a number. Topic session-count's value kind is Number: give a value "
+     "such as '3–6', '5 sessions'"),
     (["--source", "a", "--topic", "session-count", "--context", "initial-course", "--quote", "Most patients need 3–6 sessions.",
       "--value", "3–6"], "already records this quote"),
     (["--source", "a", "--topic", "session-count"], "Missing --quote, --value"),
@@ -137,3 +138,144 @@ def test_new_topic(kb_dir):
     grouped = run("new-topic", "--kb", kb_dir, "--id", "x-after", "--label", "x", "--definition", "x",
                   "--kind", "YesNo", "--safety", "Low", "--group", "nowhere")
     assert grouped.exit_code == 2 and "--group: 'nowhere' is not a topic group; use one of aftercare." in grouped.output
+
+
+def test_one_quote_on_several_topics_and_contexts(kb_dir):
+    before = (kb_dir / "claims" / "b.ttl").read_text()
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks",
+                       "--also", "first-results-time:general", "--also", "nsaid-avoid-after:maintenance=21 days")
+    assert result.exit_code == 0, result.output
+    kb = load(kb_dir)
+    added = [kb.claim(i) for i in ("b-nsaid-avoid-after-3", "b-first-results-time", "b-nsaid-avoid-after-4")]
+    assert [(c.topic, c.context, c.stated, c.start) for c in added] == [
+        ("nsaid-avoid-after", "after-treatment", "3 weeks", 177), ("first-results-time", "general", "3 weeks", 177),
+        ("nsaid-avoid-after", "maintenance", "21 days", 177)]
+    assert (kb_dir / "claims" / "b.ttl").read_text().startswith(before)
+    assert "Added claim b-first-results-time at" in result.output
+    assert ("contradiction (low) first-results-time-5e19af12: it contradicts a's 'Results appear within two to three "
+            "months.' (2–3 months); status: new.") in result.output
+
+
+def test_a_refused_also_adds_none_of_the_claims(kb_dir):
+    before = tree_digest(kb_dir)
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks",
+                       "--also", "session-count:initial-course")
+    assert result.exit_code == 2 and "--value: '3 weeks' has a unit 'weeks'" in result.output
+    assert tree_digest(kb_dir) == before
+    bad = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--quote", "x", "--value", "3 days",
+                    "--also", ":general")
+    assert bad.exit_code == 2 and "--also: ':general' must be TOPIC, TOPIC:CONTEXT or TOPIC:CONTEXT=VALUE" in bad.output
+
+
+def test_a_likely_duplicate_is_added_with_a_warning(kb_dir):
+    result = add_claim(kb_dir, "--source", "b", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                       "--quote", "Also stop NSAIDs for 3 weeks after treatment", "--value", "3 weeks")
+    assert result.exit_code == 0
+    assert (f"{kb_dir / 'claims' / 'b.ttl'}:86: warning: claim b-nsaid-avoid-after-2 of the same source, topic and "
+            "context quotes overlapping words") in result.output
+    same_value = add_claim(kb_dir, "--source", "c", "--topic", "nsaid-avoid-after", "--context", "after-treatment",
+                           "--quote", "Stop NSAIDs 3 days before treatment.", "--value", "three weeks")
+    assert "claim c-nsaid-avoid-after of the same source, topic and context states the same value (3 weeks)" in same_value.output
+    other = add_claim(kb_dir, "--source", "c", "--topic", "nsaid-avoid-after", "--context", "maintenance",
+                      "--quote", "Plan 4 to 6 sessions.", "--value", "4 days")
+    assert "warning" not in other.output
+
+
+def test_dry_run_add_claim_prints_block_and_feedback_and_writes_nothing(kb_dir):
+    before = tree_digest(kb_dir)
+    result = add_claim(kb_dir, "--source", "a", "--topic", "nsaid-stop-before", "--context", "before-treatment",
+                       "--quote", "Clinic A aftercare sheet", "--value", "72 hours", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert tree_digest(kb_dir) == before
+    assert result.output.startswith(f"Would add claim a-nsaid-stop-before to {kb_dir / 'claims' / 'a.ttl'}.\n"
+                                    "agreement: it joins the position '3 days' held by c.\n")
+    assert 'kb:stated "72 hours" ;' in result.output and result.output.endswith("Nothing was written.\n")
+
+
+def test_dry_run_add_source_and_new_topic_write_nothing(kb_dir, tmp_path):
+    page = tmp_path / "new-clinic.txt"
+    page.write_text("New clinic\n\nAvoid saunas for 2 days after treatment.\n")
+    before = tree_digest(kb_dir)
+    source = run("add-source", "--kb", kb_dir, page, "--title", "New clinic", "--by", "ed", "--dry-run")
+    assert source.exit_code == 0, source.output
+    assert f"Would copy {page} to {kb_dir / 'sources' / 'new-clinic.txt'}" in source.output
+    assert 'source:new-clinic a kb:Source ;' in source.output
+    topic = run("new-topic", "--kb", kb_dir, "--id", "sauna-after", "--label", "Sauna after treatment",
+                "--definition", "How long to avoid saunas after treatment.", "--kind", "Duration", "--safety", "Low",
+                "--dry-run")
+    assert topic.exit_code == 0, topic.output
+    assert "topic:sauna-after a skos:Concept, kb:Topic ;" in topic.output and "Dry run: nothing was written." in topic.output
+    assert tree_digest(kb_dir) == before
+
+
+DRAFT = '''source = "c"
+[[claim]]
+accept = true
+quote = "Plan 4 to 6 sessions."
+topic = "first-results-time"
+context = "general"
+value = "{value}"
+'''
+ADD = ["add-claim", "--shapes", SHAPES, "--source", "c", "--topic", "first-results-time", "--quote",
+       "Plan 4 to 6 sessions.", "--value", "6 weeks"]
+
+
+def _review_b_contraindications(kb_dir, tmp_path):
+    assert run("review", "contraindications-7d6e5a8b", "--kb", kb_dir, "--shapes", SHAPES, "--decision",
+               "acknowledged", "--by", "rev", "--note", "Sources disagree.").exit_code == 0
+
+
+def _file(tmp_path, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / name
+
+
+@pytest.mark.parametrize("command, expected, setup", [
+    (ADD + ["--dry-run"], "Would add claim c-first-results-time", None),
+    (ADD + ["--also", "nsaid-avoid-after:after-treatment=4 days", "--dry-run"], "Would add claim c-nsaid-avoid-after-2", None),
+    (["add-source", "{tmp}/page.txt", "--title", "Page", "--dry-run"], "Would copy", None),
+    (["new-topic", "--id", "sauna-after", "--label", "Sauna", "--definition", "How long?", "--kind", "Duration",
+      "--safety", "Low", "--dry-run"], "Would add to", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindications", "--dry-run"], "Would remove claim b-contraindications", None),
+    (["apply", "--shapes", SHAPES, "{tmp}/good.toml", "--dry-run"], "would add claim c-first-results-time", None),
+    (ADD[:1] + ADD[3:], "shapes/conflicts.ttl: shapes file not found", None),  # --kb OTHER, no shapes beside it
+    (ADD[:-1] + ["several"], "Could not read 'several' as a duration", None),
+    (ADD + ["--by", "root"], "editor 'root' is not described", None),
+    (ADD + ["--also", "nsaid-avoid-after:after-treatment=a while"], "unknown unit 'while'", None),
+    (["add-claim", "--shapes", SHAPES, "--source", "b", "--topic", "nsaid-avoid-after", "--quote", "stop nsaids for",
+      "--value", "4 days"], "say which with --occurrence N (1 for line 3, 2 for line 7)", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindication"], "Unknown claim 'b-contraindication'", None),
+    (["remove-claim", "--shapes", SHAPES, "b-contraindications"], "Pass --force", _review_b_contraindications),
+    (["add-source", "{tmp}/empty.txt", "--title", "Empty"], "the file is empty", None),
+    (["new-topic", "--id", "session-count", "--label", "x", "--definition", "x", "--kind", "Number", "--safety", "Low"],
+     "topic 'session-count' already exists", None),
+    (["apply", "--shapes", SHAPES, "{tmp}/bad.toml"], "1 of 1 accepted entries refused", None),
+    (["add-editor", "ed", "--name", "Ed again"], "editor 'ed' is already described", None),
+])
+def test_every_refused_or_dry_run_command_leaves_the_kb_byte_identical(kb_dir, tmp_path, command, expected, setup):
+    _file(tmp_path, "page.txt", "Page\n\nAvoid saunas for 2 days.\n")
+    _file(tmp_path, "empty.txt", "")
+    _file(tmp_path, "good.toml", DRAFT.format(value="6 weeks"))
+    _file(tmp_path, "bad.toml", DRAFT.format(value="a while"))
+    if setup:
+        setup(kb_dir, tmp_path)
+    before = tree_digest(kb_dir)
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in command]
+    result = run(args[0], "--kb", kb_dir, *args[1:])
+    dry_run = "--dry-run" in args
+    assert result.exit_code == (0 if dry_run else 2), result.output
+    assert expected in result.output
+    assert ("othing was written." if dry_run else "Error: ") in result.output
+    assert tree_digest(kb_dir) == before
+
+
+def test_interactive_mode_asks_which_occurrence(kb_dir):
+    answers = "\n".join(["b", "nsaid-avoid-after", "after-treatment", "NSAIDs for", "2", "y", "3 weeks", "y"]) + "\n"
+    result = run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "-i", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "say which with --occurrence N (1 for line 3, 2 for line 7)" in result.output
+    assert "Which occurrence (1-2)" in result.output
+    claim = load(kb_dir).claim("b-nsaid-avoid-after-3")
+    assert (claim.quote, claim.start) == ("NSAIDs for", 187)

@@ -85,3 +85,31 @@ def test_a_new_value_adds_conflicts_and_keeps_the_others(kb_dir):
     after = {c.id: frozenset(x.id for x in c.claims) for c in find_conflicts(load(kb_dir), SHAPES)}
     assert before.items() < after.items()
     assert conflict_id("t", ["x", "y"]) == conflict_id("t", ["y", "x"])
+
+
+def rule_positions(kb):
+    """Claim IRI -> the position the claim-positions rule puts it in."""
+    from reconcile.shacl import load_shapes
+    from reconcile.shacl.engine import RuleQuery, compile_shapes, run_compiled
+
+    rules = [item for item in compile_shapes(load_shapes(SHAPES / "conflicts.ttl")) if isinstance(item, RuleQuery)]
+    run_compiled(kb.store, rules)
+    query = "SELECT ?position ?claim WHERE { ?position <https://reconcile-kb.org/vocab#heldBy> ?claim }"
+    return {str(row["claim"]): str(row["position"]) for row in kb.store.select(query)}
+
+
+def test_python_names_every_position_as_the_rule_does(kb_dir, tmp_path):
+    """conflicts.py and cache.py group claims with `position_iri`; it must match the claim-positions rule."""
+    from reconcile.model import CLAIM, position_iri
+
+    from conftest import ROOT, add_page
+
+    add_page(kb_dir, tmp_path, "k", "Key sheet\n\nStop NSAIDs, for how long is not said.\nYou may stop them for 3 days.\n")
+    add_claim(load(kb_dir), NewClaim("k", "nsaid-stop-before", "Stop NSAIDs", "no duration stated"), by="test")
+    add_claim(load(kb_dir), NewClaim("k", "nsaid-stop-before", "You may stop them for 3 days", "3 days", modality="may"), by="test")
+    for kb in (load(kb_dir), load(ROOT / "kb")):  # the fixture with an excluded bound and a hedge, and the real knowledge base
+        held = rule_positions(kb)
+        assert any(c.modality == "May" for c in kb.claims)
+        for claim in kb.claims:
+            assert held[str(CLAIM[claim.id])] == str(position_iri(claim)), (
+                f"claim {claim.id}: the rule and reconcile.model.position_iri build different position keys")

@@ -1,7 +1,8 @@
 """How two numeric values relate, one case per relation, as both engines find it.
 
 Each case writes two sentences into a new source, records one claim on each with the
-given values (through `add_claim`, as an editor would) and asks how the two relate.
+given values (through `add_claim`, as an editor would) and asks how the two relate. The
+same value once hedged ("may") and once not differs in strength only.
 """
 import pytest
 
@@ -53,18 +54,47 @@ def test_values_relate_as_a_reviewer_reads_them(kb_dir, tmp_path, first, second,
     assert (found[0].severity == "none") == (outcome in ("compatible", "agreement"))
 
 
+STRENGTHS = [
+    # (first value and modality, second value and modality, topic, outcome, finding code)
+    (("3 days", "may"), ("3 days", "should-not"), "nsaid-stop-before", "compatible", "hedged-and-plain"),
+    (("3 days", "may"), ("3 days", "none"), "nsaid-stop-before", "compatible", "hedged-and-plain"),
+    (("3 days", "may"), ("3 days", "must-not"), "nsaid-stop-before", "partial-overlap", "hedged-against-firm"),
+    (("yes", "may"), ("yes", "must"), "alopecia-areata", "partial-overlap", "hedged-against-firm"),
+    (("yes", "may"), ("yes", "should"), "alopecia-areata", "compatible", "hedged-and-plain"),
+    (("3 days", "should-not"), ("3 days", "must-not"), "nsaid-stop-before", "agreement", "same-interval"),
+    (("3 days", "may"), ("3 days", "may"), "nsaid-stop-before", "agreement", "same-interval"),
+    # A hedge softens nothing between different values: they relate as any other two.
+    (("3 days", "may"), ("3 weeks", "must-not"), "nsaid-stop-before", "contradiction", "disjoint-intervals"),
+    (("3 days", "may"), ("3–5 days", "must-not"), "nsaid-stop-before", "compatible", "nested-intervals"),
+    (("yes", "may"), ("no", "must"), "alopecia-areata", "contradiction", "different-answers"),
+]
+
+
+@pytest.mark.parametrize("first, second, topic, outcome, code", STRENGTHS,
+                         ids=[f"{a[0]} {a[1]} | {b[0]} {b[1]}" for a, b, *_ in STRENGTHS])
+def test_a_hedge_and_a_rule_with_the_same_content_differ_in_strength(kb_dir, tmp_path, first, second, topic, outcome, code):
+    add_page(kb_dir, tmp_path, "r", "Strength sheet\n\nThe first passage says one thing.\nThe second passage says another.\n")
+    for quote, (value, modality) in zip(("says one thing", "says another"), (first, second), strict=True):
+        add_claim(load(kb_dir), NewClaim("r", topic, quote, value, context="maintenance", modality=modality), by="test")
+    kb = load(kb_dir)
+    found = [c for c in find_conflicts(kb, SHAPES) if {claim.source for claim in c.claims} == {"r"}]
+    assert [(c.outcome, c.kind) for c in found] == [(outcome, code)]
+
+
 def test_every_relation_is_found_alike_by_both_engines(kb_dir, tmp_path):
     """All cases in one knowledge base (one context each would collide, so each pair gets its own topic copy)."""
-    add_page(kb_dir, tmp_path, "r", "Relations sheet\n\n" + "".join(f"Case {i} says {a}; case {i} also says {b}.\n"
-                                                                    for i, (a, b, *_) in enumerate(CASES)))
+    cases = [((a, None), (b, None), topic) for a, b, topic, *_ in CASES] + [(a, b, topic) for a, b, topic, *_ in STRENGTHS]
+    add_page(kb_dir, tmp_path, "r", "Relations sheet\n\n" + "".join(f"Case {i} says one thing; case {i} also says another.\n"
+                                                                    for i in range(len(cases))))
     contexts = ["general", "before-treatment", "during-treatment", "after-treatment", "initial-course", "maintenance",
                 "redness", "swelling", "microneedling", "injection"]
-    for i, (a, b, topic, *_) in enumerate(CASES):
-        for value in (a, b):
-            quote = f"case {i} says {a}" if value == a else f"case {i} also says {b}"
-            add_claim(load(kb_dir), NewClaim("r", topic, quote, value, context=contexts[i % len(contexts)]), by="test")
+    for i, (first, second, topic) in enumerate(cases):
+        for quote, (value, modality) in zip((f"case {i} says one thing", f"case {i} also says another"), (first, second), strict=True):
+            add_claim(load(kb_dir), NewClaim("r", topic, quote, value, context=contexts[i % len(contexts)], modality=modality),
+                      by="test")
     kb = load(kb_dir)
     reference = rows(conflict_results(kb, SHAPES, "pyshacl"))
     assert rows(conflict_results(kb, SHAPES, "fast")) == reference
     assert {code for *_, code, _ in reference} >= {"nested-intervals", "within-rounding", "partial-overlap",
-                                                  "disjoint-intervals", "same-interval"}
+                                                  "disjoint-intervals", "same-interval", "hedged-and-plain",
+                                                  "hedged-against-firm"}

@@ -8,7 +8,7 @@ from reconcile.edit import add_source
 from reconcile.load import load
 from reconcile.suggest import Option, propose
 
-from conftest import tree_digest
+from conftest import SHAPES, tree_digest
 
 LEAFLET = ("Clinic D leaflet\n"
            "\n"
@@ -104,13 +104,17 @@ def test_apply_adds_exactly_the_accepted_entries(leaflet_kb, tmp_path):
     draft = tmp_path / "d.toml"
     run("suggest", "--kb", leaflet_kb, "d", "--out", draft)
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Sessions: 3-5")
-    result = run("apply", "--kb", leaflet_kb, draft, "--by", "ed")
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft, "--by", "ed")
     assert result.exit_code == 0, result.output
     lines = draft.read_text().splitlines()
     first, second = [n for n, line in enumerate(lines, start=1) if line == "[[claim]]"][:2]
-    assert result.output == (f"{draft}:{first}: added claim d-nsaid-avoid-after\n"
-                             f"{draft}:{second}: added claim d-session-count\n"
-                             "Added 2 claim(s), 3 entries not accepted. Run `kb check` to see conflicts.\n")
+    assert result.output.startswith(
+        f"{draft}:{first}: added claim d-nsaid-avoid-after\n"
+        "    agreement: it joins the position '3 weeks' held by a, b and c.\n"
+        "    contradiction (high) nsaid-avoid-after-acbd48d8: it contradicts b's 'Stop NSAIDs for 4 days after "
+        "treatment.' (4 days); status: new.\n"
+        f"{draft}:{second}: added claim d-session-count\n")
+    assert result.output.endswith("Added 2 claim(s), 3 entries not accepted. Run `kb check` to see conflicts.\n")
     kb = load(leaflet_kb)
     added = [c for c in kb.claims if c.source == "d"]
     assert [(c.id, c.topic, c.context, c.quote, c.stated, c.min, c.max, c.start, c.end, c.added_by) for c in added] == [
@@ -126,7 +130,7 @@ def test_dry_run_checks_everything_and_writes_nothing(leaflet_kb, tmp_path):
     run("suggest", "--kb", leaflet_kb, "d", "--out", draft)
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Time: ≤30 minutes")
     before = tree_digest(leaflet_kb)
-    result = run("apply", "--kb", leaflet_kb, draft, "--dry-run")
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would add claim d-nsaid-avoid-after\n" in result.output
     assert "would add claim d-first-results-time\n" in result.output
@@ -140,7 +144,7 @@ def test_a_refused_entry_stops_the_whole_draft(leaflet_kb, tmp_path):
     accept(draft, "Avoid NSAIDs for 3 weeks after the session.", "Time: ≤30 minutes",
            values={"Avoid NSAIDs for 3 weeks after the session.": "a while", "Time: ≤30 minutes": ""})
     before = tree_digest(leaflet_kb)
-    result = run("apply", "--kb", leaflet_kb, draft)
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft)
     assert result.exit_code == 2
     lines = draft.read_text().splitlines()
     first, third = [n for n, line in enumerate(lines, start=1) if line == "[[claim]]"][0:3:2]
@@ -152,7 +156,7 @@ def test_a_refused_entry_stops_the_whole_draft(leaflet_kb, tmp_path):
 def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_its_place(kb_dir, tmp_path):
     page = tmp_path / "e.txt"
     page.write_text("Avoid NSAIDs for 2 days after.\nNote.\nAvoid NSAIDs for 2 days after.\nStop NSAIDs 9 days after.\n")
-    add_source(load(kb_dir), page, title="E", key="e")
+    add_source(load(kb_dir), page, title="E", key="e", by="ed")
     kb = load(kb_dir)
     proposals = propose(kb, "e")
     assert [(p.quote, p.start) for p in proposals] == [
@@ -161,7 +165,7 @@ def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_it
     draft.write_text(write_draft(kb, "e", proposals[1:], draft).replace("accept = false", "accept = true"))
     outcomes, total = check_draft(kb, draft)
     assert [o.claim_id for o in outcomes] == ["e-nsaid-avoid-after", "e-nsaid-avoid-after-2"] and total == 2
-    added, _ = apply_draft(kb, draft)
+    added, _ = apply_draft(kb, draft, by="ed")
     claims = {c.id: c for c in load(kb_dir).claims if c.source == "e"}
     assert {i: (c.start, c.stated) for i, c in claims.items()} == {
         "e-nsaid-avoid-after": (37, "2 days"), "e-nsaid-avoid-after-2": (68, "9 days")}
@@ -170,9 +174,9 @@ def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_it
 def test_a_bad_draft_is_a_message(leaflet_kb, tmp_path):
     draft = tmp_path / "bad.toml"
     draft.write_text('source = "d"\n[[claim]]\naccept = yes\n')
-    result = run("apply", "--kb", leaflet_kb, draft)
+    result = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, draft)
     assert result.exit_code == 2 and f"{draft}: not a valid draft: " in result.output
-    missing = run("apply", "--kb", leaflet_kb, tmp_path / "none.toml")
+    missing = run("apply", "--kb", leaflet_kb, "--shapes", SHAPES, tmp_path / "none.toml")
     assert missing.exit_code == 2 and "none.toml: file not found." in missing.output
 
 
@@ -183,8 +187,10 @@ def test_interactive_walk(leaflet_kb):
         "2", "v", "a while", "40 minutes", "a",  # 3: second topic, a value that cannot be read, then one that can
         "q",                                    # 4: stop
     ]) + "\n"
-    result = run("suggest", "--kb", leaflet_kb, "d", "-i", "--by", "ed", input=answers)
+    result = run("suggest", "--kb", leaflet_kb, "--shapes", SHAPES, "d", "-i", "--by", "ed", input=answers)
     assert result.exit_code == 0, result.output
+    assert ("Added claim d-nsaid-avoid-after.\n    agreement: it joins the position '3 weeks' held by a, b and c.\n"
+            "    contradiction (high) nsaid-avoid-after-acbd48d8: it contradicts b's") in result.output
     assert f"[1/5] {leaflet_kb / 'sources' / 'clinic-d.txt'}:4\n  [Avoid NSAIDs for 3 weeks after the session.]\n" in result.output
     assert "  - Sessions: [3-5]\n" in result.output
     assert "unknown unit 'while'" in result.output and "Understood as 40 minutes." in result.output
@@ -231,3 +237,23 @@ def test_new_topic_lists_passages_that_may_belong_to_it(kb_dir):
                          "Passages that may belong to it (add them with `kb add-claim --topic course-length --source KEY --quote ...`):"]
     assert lines[2:] == [f"{kb_dir / 'sources' / 'b.txt'}:4: source b (0.78): A course is 5–8 sessions.",
                          f"{kb_dir / 'sources' / 'a.txt'}:4: source a (0.67): Most patients need 3–6 sessions."]
+
+
+def test_apply_warns_of_a_likely_duplicate(kb_dir, tmp_path):
+    draft = tmp_path / "dup.toml"
+    draft.write_text('source = "c"\n[[claim]]\naccept = true\nquote = "Stop NSAIDs 3 days before treatment."\n'
+                     'topic = "nsaid-avoid-after"\ncontext = "after-treatment"\nvalue = "three weeks"\n')
+    result = run("apply", "--kb", kb_dir, "--shapes", SHAPES, draft, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert (f"{draft}:2: would add claim c-nsaid-avoid-after-2\n    {kb_dir / 'claims' / 'c.ttl'}:35: warning: claim "
+            "c-nsaid-avoid-after of the same source, topic and context states the same value (3 weeks)") in result.output
+
+
+def test_the_walk_asks_which_occurrence_of_an_edited_quote(leaflet_kb):
+    answers = "\n".join(["e", "avoid", "2", "a", "q"]) + "\n"
+    result = run("suggest", "--kb", leaflet_kb, "--shapes", SHAPES, "d", "-i", input=answers)
+    assert result.exit_code == 0, result.output
+    assert "say which with --occurrence N (1 for line 3, 2 for line 4)" in result.output
+    assert "Which occurrence (1-2)" in result.output and "  [Avoid] NSAIDs for 3 weeks after the session.\n" in result.output
+    claim = load(leaflet_kb).claim("d-nsaid-avoid-after")
+    assert (claim.quote, claim.start) == ("Avoid", LEAFLET.index("Avoid"))

@@ -76,3 +76,41 @@ def test_describe_picks_a_readable_unit():
     assert describe(Decimal(3), Decimal(3), "DAY") == "3 days"
     assert describe(Decimal(1), None, "DAY") == "≥ 1 days"
     assert describe(None, None, None) == ""
+
+
+@pytest.mark.parametrize("stated, kind, low, high, stated_unit", [
+    ("≤30 minutes", "Duration", None, Decimal(30) / Decimal(1440), "MIN"),
+    ("≥ 6 months", "Duration", Decimal("182.625"), None, "MO"),
+    ("≥6 months", "Duration", Decimal("182.625"), None, "MO"),
+    ("3,000–15,000", "Number", Decimal(3000), Decimal(15000), "NUM"),
+    ("1,000,000 exosomes", "Number", Decimal(10**6), Decimal(10**6), "NUM"),
+    ("sixth month", "Duration", Decimal("152.1875"), Decimal("182.625"), "MO"),
+    ("in the 6th month", "Duration", Decimal("152.1875"), Decimal("182.625"), "MO"),
+    ("by the sixth month", "Duration", None, Decimal("182.625"), "MO"),
+    ("a year", "Duration", Decimal("365.25"), Decimal("365.25"), "YR"),
+    ("by the third session", "Number", None, Decimal(3), "NUM"),
+    ("the third session", "Number", Decimal(3), Decimal(3), "NUM"),
+    ("400 plus billion", "Number", Decimal(400) * 10**9, None, "NUM"),
+    ("400+ billion", "Number", Decimal(400) * 10**9, None, "NUM"),
+    ("by 6 weeks", "Duration", None, Decimal(42), "WK"),
+])
+def test_value_forms_editors_meet(stated, kind, low, high, stated_unit):
+    value = parse_value(stated, kind)
+    rounded = None if high is None else high.quantize(Decimal("0.000001")).normalize()
+    assert (value.min, value.max, value.stated_unit) == (low, rounded, stated_unit)
+
+
+@pytest.mark.parametrize("stated, kind, example", [
+    ("soon", "Duration", "This topic's value kind is Duration: give a value such as '3–5 days'"),
+    ("a lot", "Number", "This topic's value kind is Number: give a value such as '3–6', '5 sessions'"),
+    ("lots", "Length", "This topic's value kind is Length: give a value such as '2 mm'"),
+    ("3 days", "Volume", "This topic's value kind is Volume: give a value such as '0.1 mL'"),
+    ("maybe", "YesNo", "This topic's value kind is YesNo: give a value such as 'yes' or 'no'."),
+    ("", "Set", "This topic's value kind is Set: give a value such as 'cancer; active scalp infection'"),
+])
+def test_an_unreadable_value_names_the_kind_and_an_example(stated, kind, example):
+    with pytest.raises(ValueParseError) as raised:
+        parse_value(stated, kind)
+    assert example in str(raised.value)
+    assert raised.value.for_topic("x-after").endswith(str(raised.value).split("This topic's")[1])
+    assert "Topic x-after's value kind is " + kind in raised.value.for_topic("x-after")

@@ -195,7 +195,7 @@ def _add_one_claim(kb_dir: Path) -> tuple[Path, str]:
     first = next(c for c in load(kb_dir).claims if c.location is not None and c.location.path == claims_file)
     other_context = next(c for c in CONTEXTS if c != first.context)
     add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
-                                     note="added by the benchmark"), by="bench")
+                                     note="added by the benchmark"), by="kb-editors")
     return claims_file, original
 
 

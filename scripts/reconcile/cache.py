@@ -70,11 +70,11 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
 def run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
     """Run the conflict shapes with only the claims of some topics and their positions as focus nodes.
 
-    The rules gather a topic's claims into positions of that topic, and every conflict
-    shape relates positions of one topic, so these are exactly the results a full run
-    gives for those topics.
+    The rules gather a topic's claims into positions of that topic and relate those
+    positions to each other, and every conflict shape relates positions of one topic, so
+    these are exactly the results a full run gives for those topics.
     """
-    return run_compiled(kb.store, compile_shapes(shapes), positions, [URIRef(CLAIM[c.id]) for c in claims])
+    return run_compiled(kb.store, compile_shapes(shapes), positions, [*(URIRef(CLAIM[c.id]) for c in claims), *positions])
 
 
 def _encode(result: Result) -> list:

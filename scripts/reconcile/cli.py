@@ -9,7 +9,7 @@ import click
 
 from . import report
 from .conflicts import SEVERITY_RANK, find_conflicts
-from .edit import NewClaim, add_claim, add_source, check_text, new_topic
+from .edit import NewClaim, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
@@ -248,14 +248,46 @@ def baseline(kb_dir: Path, shapes: Path | None, wait: bool, wait_timeout: float 
     click.echo(f"Recorded {count} conflict(s) in {kb_dir / BASELINE_FILE} as known and not yet reviewed.")
 
 
+def dry_run_option(command):
+    return click.option("--dry-run", is_flag=True,
+                        help="Check everything and print what would change; write nothing.")(command)
+
+
+by_option = click.option("--by", help="Your editor id, described in kb/editors.ttl [default: the one remembered in "
+                                      "$XDG_CONFIG_HOME/reconcile-kb/config.toml; asked once at a terminal].")
+
+
+def _editor(by: str | None, interactive: bool = False) -> str:
+    """The editor id from --by, the user's config, or (at a terminal or with -i) a question."""
+    from .identity import resolve_editor
+
+    can_ask = interactive or sys.stdin.isatty()
+    return resolve_editor(by, _ask_editor if can_ask else None)
+
+
+def _ask_editor() -> str:
+    return click.prompt("Who is adding this? Your editor id in kb/editors.ttl (remembered for next time)")
+
+
+def _remember(editor: str) -> None:
+    from .identity import remember_if_first
+
+    path = remember_if_first(editor)
+    if path is not None:
+        click.echo(f"Remembered you as editor {editor} in {path}; later commands need no --by.")
+
+
 @main.command("add-claim")
 @kb_option
 @shapes_option
 @click.option("--source", help="Source key (see `kb sources`).")
-@click.option("--topic", help="Topic id (see `kb topics`).")
+@click.option("--topic", help="Topic id (see `kb topics --search WORDS`).")
 @click.option("--quote", help="The exact words of the source.")
 @click.option("--value", help="The value as stated, such as '3–5 days', 'two to three months', 'yes'.")
 @click.option("--context", default="general", show_default=True, help="Context id (see `kb contexts`).")
+@click.option("--also", multiple=True, metavar="TOPIC[:CONTEXT][=VALUE]",
+              help="Record the same quote on another topic or context too (repeatable); the context and value "
+                   "default to --context and --value.")
 @click.option("--occurrence", type=int, help="Which occurrence of a quote found several times (1-based).")
 @click.option("--note", help="A remark for reviewers.")
 @click.option("--new-value", is_flag=True,
@@ -263,33 +295,85 @@ def baseline(kb_dir: Path, shapes: Path | None, wait: bool, wait_timeout: float 
 @click.option("--modality", type=click.Choice([*MODALITIES, "none"]), default=None,
               help="How strongly the source words the guidance (kb:modalities in kb/vocab.ttl); none for a "
                    "description [default: proposed from the quote's words].")
-@click.option("--by", help="Your name [default: your login name].")
+@by_option
 @click.option("--interactive", "-i", is_flag=True, help="Ask for each field, showing the quote in context.")
+@dry_run_option
 @wait_options
-def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, wait: bool,
-                      wait_timeout: float | None, **fields) -> None:
-    """Add a claim: anchor the quote, normalize the value, append it, and show what it agrees or conflicts with."""
+def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, also: tuple[str, ...],
+                      dry_run: bool, wait: bool, wait_timeout: float | None, **fields) -> None:
+    """Add a claim: anchor the quote, normalize the value, append it, and say which claims it agrees or conflicts with."""
+    from .feedback import claim_feedback, require_shapes, with_block
+
+    shapes_dir = _shapes(kb_dir, shapes)
+    require_shapes(shapes_dir)
+    editor = _editor(by, interactive)
     if interactive:
+        from .identity import require_editor
         from .interactive import ask_claim
 
-        fields = ask_claim(load(kb_dir), fields)
+        kb = load(kb_dir)
+        require_editor(kb, editor)
+        fields = ask_claim(kb, fields)
     missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
     if missing:
         raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
-    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-        claim_id = add_claim(kb, NewClaim(**fields), by=by)
-        kb = load(kb_dir)
+    news = also_claims(NewClaim(**fields), also)
+    if dry_run:
+        planned = add_claims(load(kb_dir), news, editor, dry_run=True)
+        kb = with_block(kb_dir, planned.block, planned.file)
+        feedback = claim_feedback(kb, shapes_dir, planned.ids)
+    else:
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            planned = add_claims(kb, news, editor)
+            kb = load(kb_dir)
+            feedback = claim_feedback(kb, shapes_dir, planned.ids)
+    for warning in planned.warnings:
+        click.echo(warning, err=True)
+    for claim_id, new in zip(planned.ids, news, strict=True):
         claim = kb.claim(claim_id)
-        related = [c for c in reviewed_conflicts(kb, find_conflicts(kb, _shapes(kb_dir, shapes)))
-                   if claim_id in {x.id for x in c.claims}]
-    click.echo(f"Added claim {claim_id} at {claim.location if claim else kb.claims_file(fields['source'])}.")
-    if claim and claim.modality:
-        how = "as given" if fields.get("modality") else "proposed from the quote's words; override with --modality"
-        click.echo(f"Modality: kb:{claim.modality} ({how}).")
-    if not related:
-        click.echo("It agrees or conflicts with no other claim yet.")
-    for conflict in related:
-        click.echo(f"{conflict.outcome} ({conflict.severity}) {conflict.id}: {conflict.explanation}")
+        if dry_run:
+            click.echo(f"Would add claim {claim_id} to {planned.file}.")
+        else:
+            click.echo(f"Added claim {claim_id} at {claim.location if claim and claim.location else planned.file}.")
+        if claim and claim.modality:
+            how = "as given" if new.modality else "proposed from the quote's words; override with --modality"
+            click.echo(f"Modality: kb:{claim.modality} ({how}).")
+        click.echo("\n".join(feedback[claim_id]) or "It agrees or conflicts with no other claim yet.")
+    if dry_run:
+        click.echo(f"Dry run: the block it would append:\n\n{planned.block}\nNothing was written.")
+    else:
+        _remember(editor)
+
+
+@main.command("remove-claim")
+@kb_option
+@shapes_option
+@click.argument("claim_id")
+@click.option("--force", is_flag=True, help="Remove it even though a review cites it (the review goes stale).")
+@dry_run_option
+@wait_options
+def remove_claim_command(kb_dir: Path, shapes: Path | None, claim_id: str, force: bool, dry_run: bool, wait: bool,
+                         wait_timeout: float | None) -> None:
+    """Take a claim out of its file (every other line kept) and say which conflicts, reviews and baseline entries it touches.
+
+    Refuses a claim that a review cites unless --force.
+    """
+    from .feedback import require_shapes
+    from .remove import remove_claim
+
+    shapes_dir = _shapes(kb_dir, shapes)
+    require_shapes(shapes_dir)
+    if dry_run:
+        kb = load(kb_dir)
+        removal = remove_claim(kb, claim_id, shapes_dir, force, dry_run=True)
+    else:
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            removal = remove_claim(kb, claim_id, shapes_dir, force)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(f"{verb} claim {claim_id}: lines {removal.first_line}-{removal.last_line} of {removal.file}.")
+    click.echo("\n".join(removal.touches(kb)) or "It took part in no conflict or agreement.")
+    if dry_run:
+        click.echo(f"Dry run: the lines it would remove:\n\n{removal.block}\nNothing was written.")
 
 
 @main.command("add-source")
@@ -301,13 +385,23 @@ def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: 
 @click.option("--url", help="Where it was retrieved from.")
 @click.option("--retrieved", help="Retrieval date, YYYY-MM-DD.")
 @click.option("--key", help="Short key used in claim ids [default: from the file name].")
-@click.option("--by", help="Your name [default: your login name].")
+@by_option
+@dry_run_option
 @wait_options
-def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float | None, **fields) -> None:
+def add_source_command(kb_dir: Path, file: Path, by: str | None, dry_run: bool, wait: bool,
+                       wait_timeout: float | None, **fields) -> None:
     """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
+    editor = _editor(by)
+    if dry_run:
+        planned = plan_source(load(kb_dir), file, by=editor, **fields)
+        click.echo(f"Would copy {file} to {planned.target} ({len(planned.data)} bytes) and add to "
+                   f"{kb_dir / 'sources.ttl'}:\n\n{planned.block}\nDry run: nothing was written.")
+        return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-        key = add_source(kb, file, **fields)
-    click.echo(f"Added source {key}. Add its claims with `kb add-claim --source {key} ...`.")
+        key = add_source(kb, file, by=editor, **fields)
+    click.echo(f"Added source {key}. Propose its claims with `kb suggest {key}`, or add one with "
+               f"`kb add-claim --source {key} ...`.")
+    _remember(editor)
 
 
 @main.command("new-topic")
@@ -320,9 +414,19 @@ def add_source_command(kb_dir: Path, file: Path, wait: bool, wait_timeout: float
 @click.option("--group", help="Topic group, such as aftercare.")
 @click.option("--passages", "show", type=int, default=10, show_default=True,
               help="List this many passages of the sources that may belong to the new topic (0: none).")
+@dry_run_option
 @wait_options
-def new_topic_command(kb_dir: Path, show: int, wait: bool, wait_timeout: float | None, **fields) -> None:
+def new_topic_command(kb_dir: Path, show: int, dry_run: bool, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Add a topic to kb/topics.ttl, then list passages of the sources that may belong to it."""
+    if dry_run:
+        from .feedback import with_block
+
+        block = topic_block(load(kb_dir), **fields)
+        click.echo(f"Would add to {kb_dir / 'topics.ttl'}:\n\n{block}")
+        if show > 0:
+            _print_passages(with_block(kb_dir, block, kb_dir / "topics.ttl"), fields["topic_id"], show)
+        click.echo("Dry run: nothing was written.")
+        return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
         topic_id = new_topic(kb, **fields)
     click.echo(f"Added topic {topic_id}.")
@@ -448,12 +552,14 @@ def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str
 
 @main.command("suggest")
 @kb_option
+@shapes_option
 @click.argument("source")
 @click.option("--out", type=click.Path(path_type=Path), help="Write the proposals to this draft file for `kb apply`.")
 @click.option("--interactive", "-i", is_flag=True, help="Walk through the proposals and add the accepted ones.")
-@click.option("--by", help="Your name, for claims added with -i [default: your login name].")
+@by_option
 @wait_options
-def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bool, by: str | None, wait: bool,
+def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | None, interactive: bool,
+                    by: str | None, wait: bool,
                     wait_timeout: float | None) -> None:
     """Propose the claims of a source: each passage stating a value, rule, yes/no or list, with likely topics.
 
@@ -468,10 +574,16 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
     proposals = propose(kb, source)
     path = kb.sources_dir / kb.sources[source].file_name
     if interactive:
+        from .feedback import require_shapes
         from .walk import walk
 
+        shapes_dir = _shapes(kb_dir, shapes)
+        require_shapes(shapes_dir)
+        editor = _editor(by, interactive=True)
         with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            walk(kb, proposals, by)
+            added = walk(kb, proposals, editor, shapes_dir)
+        if added:
+            _remember(editor)
     elif out is not None:
         from .draft import write_draft
         from .turtle import write_atomic
@@ -492,22 +604,36 @@ def suggest_command(kb_dir: Path, source: str, out: Path | None, interactive: bo
 
 @main.command("apply")
 @kb_option
+@shapes_option
 @click.argument("draft", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every accepted entry and say what would be added; write nothing.")
-@click.option("--by", help="Your name [default: your login name].")
+@by_option
 @wait_options
-def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None, wait: bool,
+def apply_command(kb_dir: Path, shapes: Path | None, draft: Path, dry_run: bool, by: str | None, wait: bool,
                   wait_timeout: float | None) -> None:
-    """Add the accepted entries of a draft written by `kb suggest --out`.
+    """Add the accepted entries of a draft written by `kb suggest --out`, and say what each agrees or conflicts with.
 
     Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
     """
     from .draft import apply_draft
+    from .feedback import claim_feedback, require_shapes
 
-    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-        outcomes, total = apply_draft(kb, draft, dry_run=dry_run, by=by)
+    shapes_dir = _shapes(kb_dir, shapes)
+    require_shapes(shapes_dir)
+    editor = _editor(by)
+    if dry_run:
+        outcomes, total = apply_draft(load(kb_dir), draft, dry_run=True, by=editor)
+    else:
+        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+            outcomes, total = apply_draft(kb, draft, by=editor)
+    added = [o.claim_id for o in outcomes if o.claim_id and not dry_run]
+    feedback = claim_feedback(load(kb_dir), shapes_dir, added) if added else {}
     for outcome in outcomes:
         click.echo(outcome.message)
+        for warning in outcome.warnings:
+            click.echo(f"    {warning}", err=True)
+        for line in feedback.get(outcome.claim_id or "", []):
+            click.echo(f"    {line}")
     refused = [o for o in outcomes if o.claim_id is None]
     skipped = total - len(outcomes)
     if refused:
@@ -517,6 +643,24 @@ def apply_command(kb_dir: Path, draft: Path, dry_run: bool, by: str | None, wait
         click.echo(f"Dry run: {len(outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written.")
     else:
         click.echo(f"Added {len(outcomes)} claim(s), {skipped} entries not accepted. Run `kb check` to see conflicts.")
+        if outcomes:
+            _remember(editor)
+
+
+@main.command("add-editor")
+@kb_option
+@click.argument("editor_id")
+@click.option("--name", required=True, help="The editor's name as it should be shown.")
+@wait_options
+def add_editor_command(kb_dir: Path, editor_id: str, name: str, wait: bool, wait_timeout: float | None) -> None:
+    """Describe an editor in kb/editors.ttl, so that claims and sources can be attributed to them."""
+    from .identity import add_editor
+
+    check_text("ID", editor_id)
+    check_text("--name", name)
+    with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
+        add_editor(kb, editor_id, name)
+    click.echo(f"Described editor {editor_id} in {kb_dir / 'editors.ttl'}. Pass --by {editor_id} once; it is remembered.")
 
 
 def _print_passages(kb: KnowledgeBase, topic_id: str, limit: int) -> None:

@@ -15,8 +15,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .edit import NewClaim, add_claim, prepare_claim
+from .edit import NewClaim, add_claim, duplicate_warnings, prepare_claim
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote
 from .suggest import Proposal
@@ -78,6 +79,7 @@ class Outcome:
     entry: Entry
     claim_id: str | None  # None when refused
     message: str
+    warnings: tuple[str, ...] = ()  # likely duplicates of claims already there
 
 
 def read_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Entry], int]:
@@ -139,15 +141,16 @@ def _occurrence(kb: KnowledgeBase, source: str, quote: str, start) -> int | None
 def check_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Outcome], int]:
     """Check every accepted entry as `kb add-claim` would, writing nothing; also the number of entries."""
     entries, total = read_draft(kb, path)
-    outcomes, planned = [], {}
-    taken = {c.id for c in kb.claims}
+    outcomes: list[Outcome] = []
+    planned: dict[tuple, int] = {}
+    taken: set[str] = set()  # ids given to the draft's earlier entries
     for entry in entries:
         if entry.claim is None:
-            outcomes.append(Outcome(entry, None, entry.problem))
+            outcomes.append(Outcome(entry, None, entry.problem or ""))
             continue
         new = entry.claim
         try:
-            claim_id, anchor, _ = prepare_claim(kb, new)
+            claim_id, anchor, value = prepare_claim(kb, new, taken)
         except KbError as error:
             outcomes.append(Outcome(entry, None, f"{path}:{entry.line}: {error}"))
             continue
@@ -157,30 +160,23 @@ def check_draft(kb: KnowledgeBase, path: Path) -> tuple[list[Outcome], int]:
                                                  "records this quote for this topic and context."))
             continue
         planned[key] = entry.line
-        claim_id = _next_free(claim_id, f"{new.source}-{new.topic}", taken)
         taken.add(claim_id)
-        outcomes.append(Outcome(entry, claim_id, f"{path}:{entry.line}: would add claim {claim_id}"))
+        outcomes.append(Outcome(entry, claim_id, f"{path}:{entry.line}: would add claim {claim_id}",
+                                tuple(duplicate_warnings(kb, claim_id, new, anchor, value))))
     return outcomes, total
 
 
-def _next_free(claim_id: str, base: str, taken: set[str]) -> str:
-    """The id add_claim will give once the draft's earlier entries are in: '004-x' -> '004-x-2'."""
-    if claim_id not in taken:
-        return claim_id
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
-def apply_draft(kb: KnowledgeBase, path: Path, dry_run: bool = False, by: str | None = None) -> tuple[list[Outcome], int]:
+def apply_draft(kb: KnowledgeBase, path: Path, dry_run: bool = False, by: str = "") -> tuple[list[Outcome], int]:
     """Add every accepted entry of a draft, or none when any is refused (or with `dry_run`)."""
+    require_editor(kb, by)
     outcomes, total = check_draft(kb, path)
     if dry_run or any(o.claim_id is None for o in outcomes):
         return outcomes, total
     added = []
     for outcome in outcomes:
+        assert outcome.entry.claim is not None  # entries that are not claims were refused above
         claim_id = add_claim(kb, outcome.entry.claim, by=by)
-        added.append(Outcome(outcome.entry, claim_id, f"{path}:{outcome.entry.line}: added claim {claim_id}"))
+        added.append(Outcome(outcome.entry, claim_id, f"{path}:{outcome.entry.line}: added claim {claim_id}",
+                             outcome.warnings))
         kb = load(kb.root)  # the next entry's id and duplicate check see this claim
     return added, total

@@ -20,11 +20,13 @@ from rapidfuzz import process
 
 from .categories import add_value, check_category, listed_value
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase, read_text
 from .modality import from_option
+from .model import Claim, position_iri
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
-from .values import Value, ValueParseError, format_decimal, parse_value
+from .values import Value, ValueParseError, format_decimal, normalized, parse_value
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."
@@ -100,8 +102,11 @@ def check_url(option: str, value: str | None) -> None:
                       "was retrieved from. Nothing was changed.")
 
 
-def prepare_claim(kb: KnowledgeBase, new: NewClaim) -> tuple[str, Anchor, Value]:
-    """Check a new claim against the knowledge base; returns its id, anchor and value or raises KbError."""
+def prepare_claim(kb: KnowledgeBase, new: NewClaim, taken: set[str] | None = None) -> tuple[str, Anchor, Value]:
+    """Check a new claim against the knowledge base; returns its id, anchor and value or raises KbError.
+
+    `taken` holds ids already given to claims planned alongside this one.
+    """
     for option in ("source", "topic", "quote", "value", "context", "note"):
         check_text(f"--{option}", getattr(new, option))
     if new.source not in kb.sources:
@@ -119,20 +124,96 @@ def prepare_claim(kb: KnowledgeBase, new: NewClaim) -> tuple[str, Anchor, Value]
     try:
         value = parse_value(new.value, topic.kind)
     except ValueParseError as error:
-        raise KbError(f"--value: {error}") from None
+        raise KbError(f"--value: {error.for_topic(new.topic)}") from None
     if value.category is not None:
         value = replace(value, category=check_category(kb, new.topic, value.category, new.new_value))
     for claim in kb.claims:
         if (claim.source, claim.topic, claim.context, claim.start, claim.end) == (
                 new.source, new.topic, new.context, anchor.start, anchor.end):
             raise KbError(f"{claim.location}: claim {claim.id} already records this quote for this topic and context.")
-    existing = {c.id for c in kb.claims}
+    existing = {c.id for c in kb.claims} | (taken or set())
     base = f"{new.source}-{new.topic}"
     claim_id, number = base, 1
     while claim_id in existing:
         number += 1
         claim_id = f"{base}-{number}"
     return claim_id, anchor, value
+
+
+@dataclass(frozen=True)
+class PlannedClaims:
+    """Claims checked and ready to append to one claims file, with warnings about likely duplicates."""
+
+    ids: list[str]
+    file: Path
+    block: str
+    warnings: list[str]
+    new_values: list[tuple[str, str]]  # (topic, category) to add to a topic's values first
+
+
+def plan_claims(kb: KnowledgeBase, news: list[NewClaim], by: str, when: str | None = None) -> PlannedClaims:
+    """Check every claim in `news` (all quoting one source) and build the block that adds them; writes nothing."""
+    require_editor(kb, by)
+    if len({new.source for new in news}) != 1:
+        raise KbError("Claims added together must quote one source; add the others separately.")
+    ids: list[str] = []
+    blocks, warnings, new_values = [], [], []
+    planned: dict[tuple, str] = {}
+    when = when or now()
+    for new in news:
+        claim_id, anchor, value = prepare_claim(kb, new, set(ids))
+        key = (new.topic, new.context, anchor.start, anchor.end)
+        if key in planned:
+            raise KbError(f"Claim {planned[key]} already records this quote for topic {new.topic} and context "
+                          f"{new.context}; give each --also a different topic or context.")
+        planned[key] = claim_id
+        warnings += duplicate_warnings(kb, claim_id, new, anchor, value)
+        if (value.category is not None and kb.category_values.get(new.topic)
+                and not listed_value(kb, new.topic, value.category)):
+            new_values.append((new.topic, value.category))  # asked for with new_value; check_category refused it otherwise
+        ids.append(claim_id)
+        blocks.append(claim_block(claim_id, new, anchor, value, by, when))
+    return PlannedClaims(ids, kb.claims_file(news[0].source), "\n".join(blocks), warnings, new_values)
+
+
+def duplicate_warnings(kb: KnowledgeBase, claim_id: str, new: NewClaim, anchor: Anchor, value: Value) -> list[str]:
+    """Claims of the same source, topic and context that state the same value or quote overlapping words."""
+    position = position_iri(Claim(
+        id=claim_id, source=new.source, source_file="", topic=new.topic, context=new.context, quote=anchor.exact,
+        prefix="", suffix="", start=anchor.start, end=anchor.end, stated=new.value, min=value.min, max=value.max,
+        min_exclusive=value.min_exclusive, unit=value.unit, yes=value.yes, category=value.category,
+        members=value.members, empty_set=value.empty_set))
+    warnings = []
+    for claim in kb.claims:
+        if (claim.source, claim.topic, claim.context) != (new.source, new.topic, new.context):
+            continue
+        if claim.start < anchor.end and anchor.start < claim.end:
+            why = "quotes overlapping words"
+        elif position_iri(claim) == position:
+            why = f"states the same value ({normalized(claim)})"
+        else:
+            continue
+        warnings.append(f"{claim.location}: warning: claim {claim.id} of the same source, topic and context {why}: "
+                        f"{claim.quote!r}. If {claim_id} repeats it, take one out with `kb remove-claim`.")
+    return warnings
+
+
+def also_claims(new: NewClaim, specs: tuple[str, ...] | list[str]) -> list[NewClaim]:
+    """`new` and one claim per --also TOPIC[:CONTEXT][=VALUE]: the same quote on other topics or contexts.
+
+    A missing context or value is the first claim's.
+    """
+    claims = [new]
+    for spec in specs:
+        check_text("--also", spec)
+        target, has_value, value = spec.partition("=")
+        topic, _, context = target.partition(":")
+        if not topic.strip() or (has_value and not value.strip()):
+            raise KbError(f"--also: '{spec}' must be TOPIC, TOPIC:CONTEXT or TOPIC:CONTEXT=VALUE, "
+                          "such as 'nsaid-stop-before:before-treatment=3 days'.")
+        claims.append(replace(new, topic=topic.strip(), context=context.strip() or new.context,
+                              value=value.strip() if has_value else new.value))
+    return claims
 
 
 def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: str, when: str) -> str:
@@ -185,21 +266,33 @@ def claim_block(claim_id: str, new: NewClaim, anchor: Anchor, value: Value, by: 
     return "\n".join(lines) + "\n"
 
 
-def add_claim(kb: KnowledgeBase, new: NewClaim, by: str | None = None, when: str | None = None) -> str:
-    """Validate `new`, append it to its source's claims file and return the new claim's id.
+def add_claims(kb: KnowledgeBase, news: list[NewClaim], by: str, when: str | None = None,
+               dry_run: bool = False) -> PlannedClaims:
+    """Check every claim of `news` first, then append them all to their source's claims file in one write.
 
-    `kb` must be loaded under the write lock (`lock.writing`), so that the id and the
-    duplicate check see every claim written before.
+    `kb` must be loaded under the write lock (`lock.writing`), so that ids and the duplicate
+    check see every claim written before. With `dry_run` nothing is written.
     """
-    check_text("--by", by)
-    claim_id, anchor, value = prepare_claim(kb, new)
-    source = kb.sources[new.source]
-    block = claim_block(claim_id, new, anchor, value, editor_id(by), when or now())
-    if value.category is not None and kb.category_values.get(new.topic) and not listed_value(kb, new.topic, value.category):
-        add_value(kb, new.topic, value.category)  # asked for with new_value; check_category refused it otherwise
-    append_block(kb.claims_file(new.source), block,
-                 CLAIMS_FILE_COMMENT.format(key=new.source, file=source.file_name))
-    return claim_id
+    planned = plan_claims(kb, news, by, when)
+    if dry_run:
+        return planned
+    topics_file = kb.root / "topics.ttl"
+    topics_before = read_text(topics_file) if planned.new_values else None
+    for topic, category in dict.fromkeys(planned.new_values):
+        add_value(kb, topic, category)
+    source = kb.sources[news[0].source]
+    try:
+        append_block(planned.file, planned.block, CLAIMS_FILE_COMMENT.format(key=source.id, file=source.file_name))
+    except (KbError, OSError):
+        if topics_before is not None:
+            _restore(topics_file, topics_before)  # the new values go with the claims that needed them
+        raise
+    return planned
+
+
+def add_claim(kb: KnowledgeBase, new: NewClaim, by: str, when: str | None = None) -> str:
+    """Validate `new`, append it to its source's claims file and return the new claim's id (see `add_claims`)."""
+    return add_claims(kb, [new], by, when).ids[0]
 
 
 def source_block(key: str, file_name: str, sha256: str, media_type: str, title: str, publisher: str,
@@ -222,18 +315,24 @@ def source_block(key: str, file_name: str, sha256: str, media_type: str, title: 
     return "\n".join(lines) + "\n"
 
 
-def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
-               kind: str = "web page", url: str | None = None, retrieved: str | None = None,
-               key: str | None = None, by: str | None = None) -> str:
-    """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
+@dataclass(frozen=True)
+class PlannedSource:
+    """A source checked and ready to add: its key, where its text goes, the text's bytes and its block."""
 
-    Both are written or neither: the text goes to a new temporary file first, takes its
-    name only once its block is in kb/sources.ttl, and the block is taken out again if
-    that fails. `kb` must be loaded under the write lock (`lock.writing`).
-    """
+    key: str
+    target: Path
+    data: bytes
+    block: str
+
+
+def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
+                kind: str = "web page", url: str | None = None, retrieved: str | None = None,
+                key: str | None = None, by: str = "") -> PlannedSource:
+    """Check a text or HTML file and its metadata as `add_source` would; writes nothing."""
     for option, value in (("--title", title), ("--publisher", publisher), ("--kind", kind), ("--key", key),
-                          ("--by", by), ("FILE", str(file))):
+                          ("FILE", str(file))):
         check_text(option, value)
+    require_editor(kb, by)
     check_url("--url", url)
     check_date("--retrieved", retrieved)
     file = Path(file)
@@ -260,12 +359,26 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
     if target.exists() or target.is_symlink():
         raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
     block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
-                         publisher, kind, url, retrieved, editor_id(by), now())
+                         publisher, kind, url, retrieved, by, now())
+    return PlannedSource(key, target, data, block)
+
+
+def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
+               kind: str = "web page", url: str | None = None, retrieved: str | None = None,
+               key: str | None = None, by: str = "") -> str:
+    """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
+
+    Both are written or neither: the text goes to a new temporary file first, takes its
+    name only once its block is in kb/sources.ttl, and the block is taken out again if
+    that fails. `kb` must be loaded under the write lock (`lock.writing`).
+    """
+    planned = plan_source(kb, file, title, publisher, kind, url, retrieved, key, by)
+    target = planned.target
     sources_file = kb.root / "sources.ttl"
     before = read_text(sources_file) if sources_file.exists() else None
-    temporary = _write_temporary(kb.sources_dir, target.name, data)
+    temporary = _write_temporary(kb.sources_dir, target.name, planned.data)
     try:
-        append_block(sources_file, block, SOURCES_FILE_COMMENT)
+        append_block(sources_file, planned.block, SOURCES_FILE_COMMENT)
         try:
             _take_name(temporary, target)
         except OSError as error:
@@ -273,7 +386,7 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
             raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
     finally:
         temporary.unlink(missing_ok=True)
-    return key
+    return planned.key
 
 
 def _take_name(temporary: Path, target: Path) -> None:
@@ -332,9 +445,9 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
-def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kind: str, safety: str,
-              group: str | None = None) -> str:
-    """Append a topic to kb/topics.ttl (`kb` loaded under the write lock, `lock.writing`)."""
+def topic_block(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kind: str, safety: str,
+                group: str | None = None) -> str:
+    """Check a new topic and return the block `new_topic` appends to kb/topics.ttl; writes nothing."""
     for option, value in (("--id", topic_id), ("--label", label), ("--definition", definition), ("--group", group)):
         check_text(option, value)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", topic_id):
@@ -354,5 +467,12 @@ def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kin
         lines.append(f"    skos:broader topic:{group} ;")
     lines += [f"    skos:prefLabel {string(label)}@en ;", f"    skos:definition {string(definition)}@en ;",
               f"    kb:quantityKind kb:{kind} ;", f"    kb:safety kb:{safety} ."]
-    append_block(kb.root / "topics.ttl", "\n".join(lines) + "\n", TOPICS_FILE_COMMENT)
+    return "\n".join(lines) + "\n"
+
+
+def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kind: str, safety: str,
+              group: str | None = None) -> str:
+    """Append a topic to kb/topics.ttl (`kb` loaded under the write lock, `lock.writing`)."""
+    block = topic_block(kb, topic_id, label, definition, kind, safety, group)
+    append_block(kb.root / "topics.ttl", block, TOPICS_FILE_COMMENT)
     return topic_id

@@ -33,7 +33,12 @@ def ask_claim(kb: KnowledgeBase, fields: dict) -> dict:
             anchor = find_quote(text, quote, fields.get("occurrence"))
         except QuoteError as error:
             click.echo(str(error), err=True)
-            fields["quote"] = None
+            if error.lines:
+                fields["quote"] = quote
+                fields["occurrence"] = click.prompt(f"Which occurrence (1-{len(error.lines)})",
+                                                    type=click.IntRange(1, len(error.lines)))
+            else:
+                fields["quote"] = None
             continue
         click.echo(f"Line {line_of(text, anchor.start)}: …{anchor.prefix}[{anchor.exact}]{anchor.suffix}…")
         if click.confirm("Is this the passage you mean?", default=True):

@@ -129,7 +129,8 @@ def fingerprint(claim: Claim) -> str:
 def position_iri(claim: Claim) -> URIRef:
     """The kb:Position the rule in shapes/conflicts.ttl puts `claim` in (the same key, hashed the same way).
 
-    Claims on one topic and context that state the same normalized value share it.
+    Claims on one topic and context that state the same normalized value, with or without
+    a hedge ("may need to"), share it.
     """
     if claim.yes is not None:
         answer = "true" if claim.yes else "false"
@@ -137,6 +138,7 @@ def position_iri(claim: Claim) -> URIRef:
         answer = claim.category or ""
     key = " ".join([CTX + claim.context, canonical_decimal(claim.min) or "", canonical_decimal(claim.max) or "",
                     answer, "empty" if claim.empty_set else ""]) + (" excluded" if claim.min_exclusive else "")
+    key += " hedged" if claim.modality == "May" else ""
     return URIRef(f"{TOPIC}{claim.topic}/position/{hashlib.md5(key.encode()).hexdigest()}")
 
 

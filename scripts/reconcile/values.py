@@ -17,8 +17,7 @@ from decimal import Decimal
 from .model import Claim
 
 # Stated unit words -> (QUDT unit local name, quantity kind, factor to the kind's canonical unit).
-UNITS: dict[str, tuple[str, str, Decimal]] = {}
-for _words, _unit, _kind, _factor in [
+_UNIT_TABLE: list[tuple[tuple[str, ...], str, str, Decimal]] = [
     (("minute", "minutes", "min", "mins"), "MIN", "Duration", Decimal(1) / Decimal(1440)),
     (("hour", "hours", "hr", "hrs", "h"), "HR", "Duration", Decimal(1) / Decimal(24)),
     (("day", "days"), "DAY", "Duration", Decimal(1)),
@@ -28,9 +27,9 @@ for _words, _unit, _kind, _factor in [
     (("mm", "millimeter", "millimeters", "millimetre", "millimetres"), "MilliM", "Length", Decimal(1)),
     (("cm", "centimeter", "centimeters", "centimetre", "centimetres"), "CentiM", "Length", Decimal(10)),
     (("ml", "milliliter", "milliliters", "millilitre", "millilitres"), "MilliL", "Volume", Decimal(1)),
-]:
-    for _word in _words:
-        UNITS[_word] = (_unit, _kind, _factor)
+]
+UNITS: dict[str, tuple[str, str, Decimal]] = {
+    word: (unit, kind, factor) for words, unit, kind, factor in _UNIT_TABLE for word in words}
 
 CANONICAL_UNIT = {"Duration": "DAY", "Length": "MilliM", "Volume": "MilliL", "Number": "NUM"}
 NUMERIC_KINDS = frozenset(CANONICAL_UNIT)
@@ -42,6 +41,22 @@ NUMBER_WORDS = {
     "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "sixty": 60,
 }
 MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}
+# What a topic of each kind takes, for messages: the kind's name and values an editor can copy.
+EXAMPLES = {
+    "Duration": "'3–5 days', 'two to three months', '≤30 minutes', 'at least 24 hours', 'by the sixth month', "
+                "'no wait' or 'no duration stated'",
+    "Number": "'3–6', '5 sessions', '3,000–15,000', 'at least 400 billion' or 'by the third session'",
+    "Length": "'2 mm', '0.5–1 cm' or 'up to 4 mm'",
+    "Volume": "'0.1 mL', '0.1–0.2 mL' or 'up to 5 ml'",
+    "YesNo": "'yes' or 'no'",
+    "Category": "one of the topic's values, such as 'non-invasive'",
+    "Set": "'cancer; active scalp infection' (separated by ;) or 'none'",
+    "Text": "any words",
+}
 # "a few days" and a bare plural ("within hours") are read as two to five of the unit.
 FEW = (Decimal(2), Decimal(5))
 PLACES = Decimal("0.000001")
@@ -52,9 +67,13 @@ _UNIT = r"(?:\s*(?P<unit>[a-z]+))?"
 _RANGE = re.compile(rf"^(?P<a>{_NUMBER}{_SCALE})\s*(?:-|to|and)\s*(?P<b>{_NUMBER}{_SCALE}){_UNIT}$")
 _SINGLE = re.compile(rf"^(?P<a>{_NUMBER}{_SCALE}){_UNIT}$")
 _FEW = re.compile(r"^(?:a\s+)?few\s+(?P<unit>[a-z]+)$|^(?P<plural>minutes|hours|days|weeks|months|years)$")
-_LOWER = re.compile(r"^(?:at least|minimum of|min\.?|more than|over|>=?|≥)\s+(?P<rest>.+)$")
+_LOWER = re.compile(r"^(?:(?:at least|minimum of|min\.?|more than|over)\s+|(?:>=?|≥)\s*)(?P<rest>.+)$")
 _LOWER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:or more|or longer|plus|\+)(?P<tail>(?:\s+[a-z]+)*)$")
-_UPPER = re.compile(r"^(?:up to|within|no more than|at most|less than|under|<=?|≤)\s+(?P<rest>.+)$")
+_UPPER = re.compile(r"^(?:(?:up to|within|no more than|no later than|at most|less than|under|by)\s+|(?:<=?|≤)\s*)(?P<rest>.+)$")
+# "in the sixth month" is the month from five to six months; "the third session" is the count 3.
+_ORDINAL = re.compile(r"^(?:(?:in|during|at)\s+)?(?:the\s+)?(?P<ordinal>" + "|".join(ORDINALS)
+                      + r"|\d+(?:st|nd|rd|th))\s+(?P<unit>[a-z]+)$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _APPROX = re.compile(r"^(?:about|approximately|approx\.?|around|roughly|~|circa|the)\s+(?P<rest>.+)$")
 _SAME_DAY = re.compile(r"^(?:the\s+)?same\s+day$")
 _NO_WAIT = re.compile(r"^(?:none|no wait|no waiting|no need to wait|not needed|immediately|right away|straight away)$")
@@ -62,7 +81,18 @@ _NO_DURATION = re.compile(r"^(?:no duration(?: stated| given)?|duration not stat
 
 
 class ValueParseError(ValueError):
-    """A stated value that cannot be normalized; the message says what was understood."""
+    """A stated value that cannot be normalized: what was understood, then what the topic's kind takes."""
+
+    def __init__(self, reason: str, kind: str | None = None):
+        self.reason, self.kind = reason, kind
+        super().__init__(self.for_topic(None))
+
+    def for_topic(self, topic_id: str | None) -> str:
+        """The message, naming the topic when it is known: "... Topic x's value kind is Duration: give ..."."""
+        if self.kind not in EXAMPLES:
+            return self.reason
+        whose = f"Topic {topic_id}'s" if topic_id else "This topic's"
+        return f"{self.reason} {whose} value kind is {self.kind}: give a value such as {EXAMPLES[self.kind]}."
 
 
 @dataclass(frozen=True)
@@ -84,7 +114,7 @@ def parse_value(stated: str, kind: str) -> Value:
     """Normalize `stated` for a topic whose quantity kind is `kind`."""
     text = stated.strip()
     if not text:
-        raise ValueParseError("The value is empty; give the value as the source states it, such as '3–5 days'.")
+        raise ValueParseError("The value is empty; give the value as the source states it.", kind)
     if kind in NUMERIC_KINDS:
         return _parse_interval(text, kind)
     if kind == "YesNo":
@@ -93,7 +123,7 @@ def parse_value(stated: str, kind: str) -> Value:
             return Value(yes=True)
         if answer in ("no", "false", "n"):
             return Value(yes=False)
-        raise ValueParseError(f"'{stated}' is not yes or no; this topic takes a yes/no answer.")
+        raise ValueParseError(f"'{stated}' is not yes or no.", kind)
     if kind == "Category":
         return Value(category=" ".join(text.lower().split()))
     if kind == "Set":
@@ -108,13 +138,13 @@ def parse_value(stated: str, kind: str) -> Value:
 
 def _parse_interval(stated: str, kind: str) -> Value:
     text = " ".join(stated.lower().replace("–", "-").replace("—", "-").replace("‑", "-").split())
-    text = re.sub(r"\s*-\s*", "-", text)
+    text = _THOUSANDS.sub("", re.sub(r"\s*-\s*", "-", text))
     if _NO_WAIT.match(text):
         return Value(min=Decimal(0), max=Decimal(0), unit=CANONICAL_UNIT[kind])
     if _NO_DURATION.match(text):
         if kind != "Duration":
             raise ValueParseError(f"'{stated}' says a rule holds for an unstated time, but this topic takes a "
-                                  f"{kind.lower()}; give a number, such as '3 sessions'.")
+                                  f"{kind.lower()}.", kind)
         return Value(min=Decimal(0), min_exclusive=True, unit=CANONICAL_UNIT[kind])
     lower_open = upper_open = False
     for pattern, flag in ((_LOWER, "lower"), (_UPPER, "upper"), (_APPROX, None)):
@@ -135,16 +165,16 @@ def _parse_interval(stated: str, kind: str) -> Value:
     elif match := _SINGLE.match(text):
         low = high = _number(match["a"])
         unit_word = match["unit"]
+    elif match := _ORDINAL.match(text):
+        high = Decimal(ORDINALS.get(match["ordinal"]) or int(match["ordinal"][:-2]))
+        low = high - 1 if kind == "Duration" else high
+        unit_word = match["unit"]
     else:
-        raise ValueParseError(
-            f"Could not read '{stated}' as a {kind.lower()}: expected a number or range with a unit, "
-            "such as '3–5 days', 'two to three months', 'at least 24 hours' or 'up to a year'"
-            + (", or 'no wait' or 'no duration stated' for a rule that gives no time." if kind == "Duration" else ".")
-        )
+        raise ValueParseError(f"Could not read '{stated}' as a {kind.lower()}.", kind)
     stated_unit, factor = _unit(unit_word, kind, stated)
     low, high = low * factor, high * factor
     if low > high:
-        raise ValueParseError(f"In '{stated}' the lower bound is larger than the upper bound.")
+        raise ValueParseError(f"In '{stated}' the lower bound is larger than the upper bound.", kind)
     return Value(
         min=None if lower_open else _round(low),
         max=None if upper_open else _round(high),
@@ -162,21 +192,23 @@ def _number(text: str) -> Decimal:
 def _unit(word: str | None, kind: str, stated: str) -> tuple[str, Decimal]:
     if kind == "Number":
         if word and word not in ("sessions", "session", "times", "treatments", "exosomes", "g", "gauge"):
-            raise ValueParseError(f"'{stated}' has a unit '{word}', but this topic takes a plain number.")
+            raise ValueParseError(f"'{stated}' has a unit '{word}', but this topic takes a plain number.", kind)
         return "NUM", Decimal(1)
     if word is None:
-        raise ValueParseError(f"'{stated}' has no unit; say which, such as '3 days' or '2 mm'.")
+        raise ValueParseError(f"'{stated}' has no unit; say which.", kind)
     if word not in UNITS:
-        raise ValueParseError(f"'{stated}': unknown unit '{word}'. Known units: {', '.join(sorted(set(UNITS)))}.")
+        known = sorted(w for w, (_, unit_kind, _) in UNITS.items() if unit_kind == kind)
+        raise ValueParseError(f"'{stated}': unknown unit '{word}'. Known {kind.lower()} units: {', '.join(known)}.", kind)
     unit, unit_kind, factor = UNITS[word]
     if unit_kind != kind:
-        raise ValueParseError(f"'{stated}' is a {unit_kind.lower()}, but this topic takes a {kind.lower()}.")
+        raise ValueParseError(f"'{stated}' is a {unit_kind.lower()}, but this topic takes a {kind.lower()}.", kind)
     return unit, factor
 
 
 def _round(value: Decimal) -> Decimal:
     rounded = value.quantize(PLACES).normalize()
-    return rounded if rounded.as_tuple().exponent <= 0 else rounded.quantize(Decimal(1))
+    exponent = rounded.as_tuple().exponent
+    return rounded if isinstance(exponent, int) and exponent <= 0 else rounded.quantize(Decimal(1))
 
 
 def format_decimal(value: Decimal) -> str:
@@ -219,7 +251,8 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None, min_e
         largest = max(b for b in (min_, max_) if b is not None)
         symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
 
-    def show(d: Decimal) -> str:
+    def show(d: Decimal | None) -> str:
+        assert d is not None  # each branch below shows only a bound it has checked
         return format_number(d / factor)
 
     if min_ is None:

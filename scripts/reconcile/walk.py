@@ -7,11 +7,14 @@ quit. Accepted claims go through `edit.add_claim`, so they are checked like any 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import click
 
 from .edit import NewClaim, add_claim
 from .errors import KbError
+from .feedback import claim_feedback
+from .identity import require_editor
 from .load import KnowledgeBase, load
 from .quotes import QuoteError, find_quote, line_of
 from .suggest import Option, Proposal
@@ -31,8 +34,12 @@ class Choice:
     start: int
 
 
-def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) -> list[str]:
-    """Ask about each proposal; returns the ids of the claims added."""
+def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str, shapes_dir: Path | None = None) -> list[str]:
+    """Ask about each proposal; returns the ids of the claims added.
+
+    With `shapes_dir`, each added claim is followed by what it joins, contradicts or refines.
+    """
+    require_editor(kb, by)
     added: list[str] = []
     for number, proposal in enumerate(proposals, start=1):
         text = kb.source_text(proposal.source)
@@ -75,6 +82,9 @@ def walk(kb: KnowledgeBase, proposals: list[Proposal], by: str | None = None) ->
                 if claim_id:
                     added.append(claim_id)
                     kb = load(kb.root)
+                    if shapes_dir is not None:
+                        for line in claim_feedback(kb, shapes_dir, [claim_id])[claim_id]:
+                            click.echo(f"    {line}")
                     break
                 continue
             _show(kb, text, proposal, choice)
@@ -116,11 +126,14 @@ def _ask_quote(text: str, choice: Choice) -> None:
         anchor = find_quote(text, quote)
     except QuoteError as error:
         click.echo(str(error), err=True)
-        return
+        if not error.lines:
+            return
+        number = click.prompt(f"Which occurrence (1-{len(error.lines)})", type=click.IntRange(1, len(error.lines)))
+        anchor = find_quote(text, quote, number)
     choice.quote, choice.start = anchor.exact, anchor.start
 
 
-def _add(kb: KnowledgeBase, source: str, choice: Choice, by: str | None) -> str | None:
+def _add(kb: KnowledgeBase, source: str, choice: Choice, by: str) -> str | None:
     new = NewClaim(source=source, topic=choice.option.topic, quote=choice.quote, value=choice.option.value,
                    context=choice.option.context, occurrence=_occurrence(kb.source_text(source), choice))
     try:
