@@ -42,8 +42,10 @@ def test_every_kind_of_change_gives_what_a_fresh_check_gives(kb_dir, shapes_dir)
     claims_a = kb_dir / "claims" / "a.ttl"
 
     # an edit: a claim moves to another context, so its conflicts change
+    elsewhere = next(claim for claim in live.kb.claims if claim.source != "a")
     update = live.apply([edit(claims_a, "kb:context ctx:after-treatment", "kb:context ctx:general")])
     assert_same_as_fresh_check(live, kb_dir, shapes_dir)
+    assert live.kb.claim(elsewhere.id) is elsewhere  # claims of other files were not read again
     assert update.lines and all(line.split(":", 1)[0] in ("new", "gone", "changed") for line in update.lines)
 
     # an added file: a copy of a claim under another id, in a new claims file
