@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from .implied import implied_claims
 from .load import KnowledgeBase
@@ -51,12 +52,15 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     reuse = {t for t, key in keys.items() if cached.get(t, {}).get("key") == key}
     stale = set(keys) - reuse
     claims = [claim for claim in every if claim.topic in stale]
-    topic_of = {position_iri(claim): claim.topic for claim in claims}
-    claims += [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
-    fresh = run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
-    entries = {t: {"key": keys[t], "results": []} for t in stale}
+    topic_of: dict[Node, str] = {position_iri(claim): claim.topic for claim in claims}
+    positions = [position_iri(claim) for claim in claims]
+    sources = [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
+    claims += [claim for claim in sources if claim is not None]
+    fresh = run_for_topics(kb, shapes, claims, list(dict.fromkeys(positions))) if claims else []
+    results: dict[str, list[list]] = {t: [] for t in stale}
     for result in fresh:
-        entries[topic_of[result.focus]]["results"].append(_encode(result))
+        results[topic_of[result.focus]].append(_encode(result))
+    entries: dict[str, dict] = {t: {"key": keys[t], "results": found} for t, found in results.items()}
     for topic in reuse:
         entries[topic] = cached[topic]
     try:
