@@ -210,6 +210,7 @@ def run_store_stage(kb_dir: Path, shapes: Path, results_file: Path | None) -> di
         start = time.perf_counter()
         publish(kb_dir, store)
         published = time.perf_counter()
+        print(f"published in {published - start:.2f} s; checking", file=sys.stderr, flush=True)  # long runs show progress
         result = run_check(remote_kb(store), shapes, "never")
         checked = time.perf_counter()
         server_peak = peak_megabytes(pid)
@@ -317,7 +318,7 @@ def _measure(stage: str, kb: Path, timeout: int, results: Path | None = None) ->
     command = [sys.executable, "-m", "reconcile.bench", "--stage", stage, "--kb", str(kb)]
     try:
         out = subprocess.run(command + (["--results", str(results)] if results else []),
-                             capture_output=True, text=True, check=True, timeout=timeout)
+                             stdout=subprocess.PIPE, text=True, check=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return [(stage, f"over {timeout}", None)]
     measured = json.loads(out.stdout.strip().splitlines()[-1])
