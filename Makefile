@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: site test check browser-tools clean
+.PHONY: site site-zensical site-zensical-test test check browser-tools clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,22 @@ $(INSTALLED): pyproject.toml
 site: $(INSTALLED)
 	$(BIN)/kb check --fail-on never
 	$(BIN)/kb render
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/kb fix-site site
 	@echo "The site is in site/. Open site/index.html in a browser, or run .venv/bin/kb serve and visit http://127.0.0.1:8000/."
+
+## site-zensical: the same site built with Zensical, Material's successor (reads mkdocs.yml; see README "Site builder")
+site-zensical: $(INSTALLED)
+	$(BIN)/pip install --quiet 'zensical>=0.0.73'
+	$(BIN)/kb check --fail-on never
+	$(BIN)/kb render
+	$(BIN)/zensical build --clean
+	$(BIN)/kb fix-site site
+
+## site-zensical-test: the site and browser tests against a Zensical build; they report what differs from MkDocs
+site-zensical-test: $(INSTALLED) browser-tools
+	$(BIN)/pip install --quiet 'zensical>=0.0.73'
+	SITE_BUILDER=zensical $(BIN)/pytest tests/test_site.py tests/test_browser.py -rA
 
 ## check: the CI gate on the knowledge base (fails on conflicts not yet reviewed)
 check: $(INSTALLED)
@@ -51,5 +65,5 @@ browser-tools:
 
 ## clean: remove the built site and the generated pages (keeps .venv)
 clean:
-	rm -rf site .pytest_cache docs/index.md docs/conflicts.md docs/matrix.md docs/reviews.md docs/data.md \
+	rm -rf site .pytest_cache docs/index.md docs/conflicts.md docs/matrix.md docs/compare.md docs/timeline.md docs/reviews.md docs/data.md \
 	  docs/topics docs/sources docs/data

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -72,6 +73,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if skipped:
         terminalreporter.write_line(f"{len(skipped)} test(s) were skipped; every test is required, so the run fails.", red=True)
+    if BUILDER_DIFFERENCES:
+        terminalreporter.write_sep("-", f"what the {SITE_BUILDER} build does differently from MkDocs (handled in the tests)")
+        for difference in sorted(BUILDER_DIFFERENCES):
+            terminalreporter.write_line(f"- {difference}")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -80,11 +85,40 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+# The builder the site tests build with: mkdocs (the default) or zensical (`make site-zensical-test`).
+SITE_BUILDER = os.environ.get("SITE_BUILDER", "mkdocs")
+BUILD_COMMANDS = {"mkdocs": [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+                  "zensical": [str(Path(sys.executable).with_name("zensical")), "build", "--clean"]}
+
+
+BUILDER_DIFFERENCES: set[str] = set()
+
+
+def builder_difference(what: str) -> None:
+    """Note a way the site's builder differs from MkDocs that a test allowed for; the run lists them at the end."""
+    BUILDER_DIFFERENCES.add(what)
+
+
+# Where each builder puts its search index, the key of the entries in it, and the script copy used from file://.
+SEARCH_INDEX = {"mkdocs": ("search/search_index.json", "docs", "search/search_index.js"),
+                "zensical": ("search.json", "items", "search.js")}
+
+
+def search_docs(site: Path) -> list[dict]:
+    """The entries of the site's search index, wherever its builder wrote it."""
+    name, key, _ = SEARCH_INDEX[SITE_BUILDER]
+    if SITE_BUILDER != "mkdocs":
+        builder_difference(f"search index at {name} (entries under '{key}'), not search/search_index.json ('docs')")
+    return json.loads((site / name).read_text(encoding="utf-8"))[key]
+
+
 def build_site(kb_dir: Path, workdir: Path) -> Path:
-    """Render `kb_dir` and build the site with a real, strict MkDocs build; returns the site folder."""
+    """Render `kb_dir`, build the site with the real builder (strict MkDocs by default), then apply the
+    HTML fixes as `make site` does; returns the site folder."""
     from rdflib import Graph
 
     from reconcile.gate import run_check
+    from reconcile.postbuild import fix_site
     from reconcile.render import render
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -96,9 +130,12 @@ def build_site(kb_dir: Path, workdir: Path) -> Path:
     report = Graph()
     result = run_check(kb, SHAPES, "never", keep_report=report)
     render(kb, result.conflicts, result.findings, report, docs)
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"], cwd=workdir,
-                           capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.stdout}\n{build.stderr}"
+    if SITE_BUILDER not in BUILD_COMMANDS:
+        pytest.fail(f"SITE_BUILDER={SITE_BUILDER}: choose one of {', '.join(BUILD_COMMANDS)}.")
+    build = subprocess.run(BUILD_COMMANDS[SITE_BUILDER], cwd=workdir, capture_output=True, text=True,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, f"{SITE_BUILDER} build failed:\n{build.stdout}\n{build.stderr}"
+    fix_site(workdir / "site")
     return workdir / "site"
 
 

@@ -55,6 +55,36 @@ def test_source_shapes(kb_dir, old, new, code):
     assert any(c == code for c, _ in found), found
 
 
+PROFILE_OF_B = '    dcterms:publisher "Clinic B" ;\n'
+
+
+@pytest.mark.parametrize("profile, code", [
+    ('    kb:shortName "A short name far longer than thirty characters" ;\n', "source-short-name"),
+    ('    kb:shortName "" ;\n', "source-short-name"),
+    ('    dcterms:issued "last spring" ;\n', "source-published"),
+    ('    dcterms:source "javascript:alert(1)" ;\n', "source-url"),
+    ('    kb:sellsTreatmentEvidence "" ;\n', "source-sells-evidence"),
+    ('    prov:wasDerivedFrom topic:nsaid-avoid-after ;\n', "source-derived-from"),
+    ('    prov:wasDerivedFrom source:b ;\n', "source-derived-from"),
+])
+def test_source_profile_shapes(kb_dir, profile, code):
+    edit(kb_dir / "sources.ttl", PROFILE_OF_B, PROFILE_OF_B + profile)
+    assert (code, "b") in codes(kb_dir)
+
+
+def test_a_full_source_profile_is_clean_and_read(kb_dir):
+    profile = ('    kb:shortName "Clinic B" ;\n    dcterms:issued "2025-03-01"^^xsd:date ;\n'
+               '    dcterms:source "https://clinic-b.example/faq" ;\n'
+               '    kb:sellsTreatmentEvidence "Book your session" ;\n    prov:wasDerivedFrom source:a ;\n')
+    edit(kb_dir / "sources.ttl", PROFILE_OF_B, PROFILE_OF_B + profile)
+    kb = load(kb_dir)
+    assert check(kb, SHAPES) == []
+    b = kb.sources["b"]
+    assert (b.name, b.published, b.url, b.sells_treatment, b.derived_from) == (
+        "Clinic B", "2025-03-01", "https://clinic-b.example/faq", True, ("a",))
+    assert (kb.sources["a"].name, kb.sources["a"].sells_treatment) == ("a", False)
+
+
 def test_topic_shapes(kb_dir):
     edit(kb_dir / "topics.ttl", "kb:quantityKind kb:Number ; kb:safety kb:Medium .", "kb:safety kb:Medium .")
     assert ("topic-kind", "session-count") in codes(kb_dir)

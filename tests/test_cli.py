@@ -57,3 +57,44 @@ def test_only_the_group_translates_library_exceptions():
     handlers = [(node, handler) for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
                 for handler in ast.walk(node) if isinstance(handler, ast.ExceptHandler)]
     assert {node.name for node, _ in handlers} == {"invoke"}
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_stopping_kb_serve_by_its_pid_stops_the_server_it_started(tmp_path):
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT, build_fixture_kb, build_site
+
+    build_site(build_fixture_kb(tmp_path / "kb"), tmp_path / "work")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    serve = subprocess.Popen([sys.executable, "-m", "reconcile.cli", "serve", "--port", str(port)], cwd=tmp_path / "work",
+                             env={**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1"},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(port):
+            assert serve.poll() is None and time.monotonic() < deadline, "kb serve did not start answering"
+            time.sleep(0.3)
+        os.kill(serve.pid, signal.SIGTERM)  # kb itself, not its child
+        serve.wait(timeout=20)
+        deadline = time.monotonic() + 10
+        while _answers(port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _answers(port), "the MkDocs server kept answering after kb serve was stopped"
+    finally:
+        if serve.poll() is None:
+            serve.kill()

@@ -1,6 +1,7 @@
 import pytest
 from click.testing import CliRunner
 
+from reconcile.checks import check
 from reconcile.cli import main
 from reconcile.load import load
 
@@ -81,6 +82,35 @@ def test_add_source_copies_text_and_records_its_hash(kb_dir, tmp_path):
     assert added.exit_code == 0 and "contradiction (high)" in added.output
     again = run("add-source", "--kb", kb_dir, page, "--title", "Again")
     assert again.exit_code == 2 and "already in the knowledge base as source new-clinic" in again.output
+
+
+def test_add_source_records_the_profile_and_the_structural_shapes_accept_it(kb_dir, tmp_path):
+    page = tmp_path / "copy.txt"
+    page.write_text("Copy clinic\n\nAvoid NSAIDs for 3 weeks. Book your session online today.\n")
+    result = run("add-source", "--kb", kb_dir, page, "--title", "Copy clinic", "--kind", "clinic page",
+                 "--short-name", "Copy clinic", "--published", "2025-02-01",
+                 "--sells-evidence", "Book your session online today.", "--derived-from", "b")
+    assert result.exit_code == 0, result.output
+    kb = load(kb_dir)
+    copy = kb.sources["copy"]
+    assert (copy.name, copy.published, copy.sells_evidence, copy.derived_from) == (
+        "Copy clinic", "2025-02-01", "Book your session online today.", ("b",))
+    assert check(kb, SHAPES) == []
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--sells-evidence", "Prices from $500", "--sells-evidence: give words copied exactly from the source's text"),
+    ("--derived-from", "zz", "--derived-from: no source has the key 'zz'"),
+    ("--short-name", "x" * 31, "--short-name: '" + "x" * 31 + "' must be 1 to 30 characters"),
+    ("--published", "2025-13-01", "--published"),
+])
+def test_add_source_refuses_a_profile_the_text_does_not_show(kb_dir, tmp_path, option, value, message):
+    page = tmp_path / "new.txt"
+    page.write_text("New clinic\n\nAvoid NSAIDs for 3 weeks.\n")
+    before = tree_digest(kb_dir)
+    result = run("add-source", "--kb", kb_dir, page, "--title", "New", option, value)
+    assert result.exit_code == 2 and message in result.output
+    assert tree_digest(kb_dir) == before
 
 
 def test_add_source_converts_html(kb_dir, tmp_path):

@@ -27,6 +27,7 @@ XSS = "</title><img src=x onerror=alert(1)>"
 TEMPLATE = "{{ 7*7 }}"
 MARKDOWN_LINK = "[x](javascript:alert(1))"
 HOSTILE = f"{XSS} {TEMPLATE} {MARKDOWN_LINK} <script>alert(2)</script>"
+SHORT_XSS = "<b onmouseover=alert(4)>x</b>"  # a short name fits in 30 characters
 
 
 def run(*args):
@@ -44,7 +45,7 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
     page = tmp_path / "evil.txt"
     page.write_text(f"Evil sheet\n\nResults show {XSS} after 2 months.\n{MARKDOWN_LINK} {TEMPLATE}\n", encoding="utf-8")
     ok(run("add-source", "--kb", kb_dir, page, "--title", HOSTILE, "--publisher", HOSTILE, "--kind", HOSTILE,
-           "--url", "https://example.invalid/a?b=<x>", "--by", "ed"))
+           "--url", "https://example.invalid/a?b=<x>", "--by", "ed", "--short-name", SHORT_XSS, "--sells-evidence", XSS))
     sources = kb_dir / "sources.ttl"  # a javascript: address written by hand, which add-source refuses
     sources.write_text(sources.read_text().replace('kb:key "a" ;', 'kb:key "a" ;\n    dcterms:source "javascript:alert(3)" ;'))
     ok(run("new-topic", "--kb", kb_dir, "--id", "evil-topic", "--label", HOSTILE, "--definition", HOSTILE,
@@ -84,8 +85,11 @@ def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
     assert evil_page.find("a", href="https://example.invalid/a?b=<x>") is not None  # a web address is linked
     a_page = BeautifulSoup((site / "sources" / "a.html").read_text(encoding="utf-8"), "html.parser")
     assert "javascript:alert(3)" in a_page.get_text()  # shown, not linked
-    for text in (XSS, TEMPLATE, MARKDOWN_LINK, "<script>alert(2)</script>"):
+    for text in (XSS, TEMPLATE, MARKDOWN_LINK, "<script>alert(2)</script>", SHORT_XSS):
         assert text in shown
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")  # the theme shows it as HTML
+    assert "<img src=x" not in index and "<b onmouseover" not in index and "<script>alert" not in index
+    assert "&lt;b onmouseover=alert(4)&gt;" in index  # the per-claim entries name the source, escaped
 
 
 def test_add_source_refuses_addresses_other_than_web_ones(kb_dir, tmp_path):

@@ -2,7 +2,9 @@
 
 Run with UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then read the diff.
 """
+import hashlib
 import os
+import re
 
 import pytest
 from rdflib import Graph
@@ -13,7 +15,7 @@ from reconcile.render import highlighted_text, md, render
 from conftest import FIXTURES, SHAPES
 
 GOLDEN = FIXTURES / "golden"
-PAGES = ["index.md", "conflicts.md", "matrix.md", "reviews.md", "data.md", "topics/index.md",
+PAGES = ["index.md", "conflicts.md", "matrix.md", "compare.md", "timeline.md", "reviews.md", "data.md", "topics/index.md",
          "topics/nsaid-avoid-after.md", "topics/contraindications.md", "sources/index.md", "sources/a.md"]
 
 
@@ -34,12 +36,19 @@ def rendered(tmp_path_factory):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_match_golden_markdown(rendered, page):
-    actual = (rendered / page).read_text(encoding="utf-8")
+    # The knowledge-base version hashes the shared vocabulary too; its own test below checks it.
+    actual = re.sub(r"(?m)^kb_version: [0-9a-f]{12}$", "kb_version: (version)", (rendered / page).read_text(encoding="utf-8"))
     golden = GOLDEN / page
     if os.environ.get("UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
     assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_every_page_carries_the_knowledge_base_version_the_download_hashes_to(rendered):
+    version = hashlib.sha256((rendered / "data" / "kb.ttl").read_bytes()).hexdigest()[:12]
+    for page in PAGES:
+        assert (rendered / page).read_text(encoding="utf-8").startswith(f"---\nkb_version: {version}\n"), page
 
 
 def test_every_topic_and_source_gets_a_page_and_downloads_exist(rendered):
@@ -67,7 +76,7 @@ def test_highlighting_marks_each_quote_and_links_its_topic():
     claim = Claim(id="x-1", source="x", source_file="x.txt", topic="t", context="general", quote="b<c",
                   prefix="", suffix="", start=1, end=4, stated="")
     assert str(highlighted_text("ab<cd", [claim])) == (
-        'a<span id="x-1"></span><mark><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
+        'a<span id="x-1"></span><mark data-claims="x-1"><a href="../topics/t.html#x-1" title="x-1 (t)">b&lt;c</a></mark>d')
 
 
 def render_with_limit(tmp_path, monkeypatch, limit: str, value: int, page: str):
@@ -100,11 +109,13 @@ def test_matrix_keeps_to_the_sources_with_the_most_claims(tmp_path, monkeypatch)
     assert f'href="sources/{left_out}.html"' not in page and page.count('<th scope="col"><a href="sources/') == 2
 
 
-def test_conflicts_page_shows_the_most_serious_as_cards_and_the_rest_as_rows(tmp_path, monkeypatch):
+def test_conflicts_page_lists_every_finding_and_cards_the_most_serious(tmp_path, monkeypatch):
     kb, result, page = render_with_limit(tmp_path, monkeypatch, "CONFLICT_CARDS", 2, "conflicts.md")
     disagreements = [c for c in result.conflicts if c.is_disagreement]
     assert f"Cards show the 2 most serious of {len(disagreements)} conflicts" in page
-    assert page.count('<div class="conflict ') == 2 and page.count('<tr class="conflict"') == len(disagreements) - 2
+    assert page.count('<details class="conflict ') == 2 and page.count('<tr class="finding"') == len(disagreements)
+    for conflict in disagreements[:2]:
+        assert f'<a href="#{conflict.id}">' in page
     for conflict in disagreements[2:]:
         assert f'href="topics/{conflict.topic}.html#{conflict.id}"' in page
 
@@ -114,7 +125,7 @@ def test_conflict_cards_quote_a_few_claims_per_side_and_list_the_rest(tmp_path, 
     conflict = next(c for c in result.conflicts if c.topic == "nsaid-avoid-after" and c.is_disagreement)
     big_side = max(conflict.sides, key=len)
     assert len(big_side) == 3
-    card = page.split(f'id="{conflict.id}"')[1].split('<div class="conflict ')[0]
+    card = page.split(f'id="{conflict.id}"')[1].split('<details class="conflict ')[0]
     assert card.count('<blockquote class="quote">') == len(conflict.sides)  # one quote per side
     assert "And 2 more, quoted in the topic's claims table:" in card
     for claim in big_side[1:]:
@@ -158,7 +169,7 @@ def test_a_claims_modality_shows_as_its_label_and_in_the_downloads(tmp_path):
     result = run_check(kb, SHAPES, "never")
     render(kb, result.conflicts, result.findings, Graph(), tmp_path / "docs")
     page = (tmp_path / "docs" / "topics" / "nsaid-avoid-after.md").read_text()
-    assert "<td>3 weeks</td><td>must not</td>" in page
+    assert '<td data-label="Coded as">3 weeks</td><td data-label="Strength">must not</td>' in page
     claims = json.loads((tmp_path / "docs" / "data" / "claims.json").read_text())
     assert {c["id"]: c["modality"] for c in claims}["a-nsaid-avoid-after"] == "MustNot"
 
@@ -215,3 +226,84 @@ def test_add_to_report_writes_each_result(kb):
     assert report.value(second, SH.value) == Literal(3) and report.value(second, SH.resultSeverity) == SH.Warning
     assert report.value(second, SH.sourceConstraint) == URIRef("http://example.org/C")
     assert report.value(second, SH.resultPath) is None
+
+
+@pytest.fixture(scope="module")
+def rendered_real(tmp_path_factory):
+    """The project's own knowledge base rendered: the pages a reviewer reads."""
+    from reconcile.load import load
+
+    from conftest import ROOT
+
+    kb = load(ROOT / "kb")
+    result = run_check(kb, SHAPES, "never")
+    out = tmp_path_factory.mktemp("render-real") / "docs"
+    render(kb, result.conflicts, result.findings, Graph(), out)
+    return out
+
+
+def finding_row(page, topic):
+    return next(row for row in page.split('<tr class="finding"')[1:] if f'data-topic="{topic}"' in row).split("</tr>")[0]
+
+
+def test_the_overview_says_who_disagrees_on_what_and_who_sells_the_treatment(rendered_real):
+    page = (rendered_real / "index.md").read_text(encoding="utf-8")
+    table = page.index('<table class="findings">')
+    assert table < page.index("## Open contradictions"), "the findings come before the cards"
+    row = finding_row(page, "nsaid-avoid-after")
+    assert "<strong>4 days</strong>" in row and "<strong>3 weeks</strong>" in row
+    assert ('<a class="source-ref" href="sources/004.html">Vinings FAQ</a> '
+            '<span class="source-kind">(clinic FAQ, <span class="sells">sells the treatment</span>)') in row
+    assert "copies Vinings FAQ" in row and "between sources" in row and "baseline, not yet reviewed" in row
+    assert 'data-scope="between"' in row and 'data-sources="002 004"' in row
+
+
+def test_a_source_against_itself_is_marked_within_one_source(rendered_real):
+    page = (rendered_real / "conflicts.md").read_text(encoding="utf-8")
+    rows = page.split('<tr class="finding"')[1:]
+    within = [row for row in rows if 'data-scope="within"' in row]
+    assert within and all('data-sources="003"' in row and "within one source" in row for row in within)
+
+
+def test_counters_are_links_and_cards_fold(rendered_real):
+    page = (rendered_real / "index.md").read_text(encoding="utf-8")
+    assert '<a class="counter counter-contradiction" href="conflicts.html?outcome=contradiction"><span class="stat-number">' in page
+    assert '<a class="counter counter-within" href="conflicts.html?scope=within">' in page
+    assert '<div class="conflict' not in page and '<details class="conflict outcome-contradiction" data-search-exclude' in page
+
+
+def test_an_agreement_counts_a_copied_source_once(rendered_real):
+    page = (rendered_real / "topics" / "nsaid-avoid-after.md").read_text(encoding="utf-8")
+    agreement = page.split('<details class="conflict outcome-agreement"')[1]
+    assert "3 claims from 2 sources, 1 independent" in agreement
+
+
+def test_quotes_are_labelled_and_shown_with_their_context(rendered_real):
+    page = (rendered_real / "topics" / "nsaid-avoid-after.md").read_text(encoding="utf-8")
+    row = page.split('<tr id="004-nsaid-avoid-after">')[1].split("</tr>")[0]
+    assert '<span class="quote-context">…the patient take NSAIDS?' in row  # the stored prefix, from a whole word
+    assert '</span><q class="quote-exact">It is ideal for the patient' in row
+    assert '<th scope="col">Coded as</th>' in page and "stated:" not in page
+
+
+def test_the_two_source_view_opens_with_the_pair_that_disagrees_most(rendered_real):
+    page = (rendered_real / "compare.md").read_text(encoding="utf-8")
+    assert '<option value="002" selected>Clinic page A (clinic web page)</option>' in page
+    assert '<option value="004" selected>Vinings FAQ (clinic FAQ)</option>' in page
+    row = page.split('<a href="topics/nsaid-avoid-after.html">')[0].rsplit('<tr class="compare-row"', 1)[1]
+    assert 'data-value-002="3 weeks"' in row and 'data-value-004="4 days; 3 weeks"' in row
+    assert 'data-relation-002-004="contradiction"' in row and " hidden" not in row
+
+
+def test_each_source_page_lists_whom_it_disagrees_with_most(rendered_real):
+    page = (rendered_real / "sources" / "004.md").read_text(encoding="utf-8")
+    rivals = page.split('<ul class="rivals">')[1].split("</ul>")[0]
+    assert rivals.index("Clinic page A") < rivals.index("conflict")
+    assert "<strong>yes</strong>: “At Vining Surgery Center, we use exosomes" in page
+    assert 'Copied by</th><td><a class="source-ref" href="../sources/002.html">Clinic page A</a>' in page
+
+
+def test_the_timeline_lists_every_rule_in_a_table_as_well(rendered_real):
+    page = (rendered_real / "timeline.md").read_text(encoding="utf-8")
+    assert '<svg class="interval-chart timeline" role="img"' in page
+    assert page.count('<td data-label="When">') == page.count('class="chart-label"') > 10

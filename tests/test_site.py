@@ -1,5 +1,4 @@
 """The built site: strict build, no broken links, nothing fetched from the internet, escaped text, stable output."""
-import json
 import os
 import re
 import shutil
@@ -10,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import ROOT, SHAPES, build_fixture_kb
+from conftest import ROOT, SEARCH_INDEX, SHAPES, SITE_BUILDER, build_fixture_kb, search_docs
 from sitecrawl import read_site
 
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
@@ -103,17 +102,25 @@ def test_two_renders_are_identical_whatever_the_hash_seed(tmp_path):
 def test_site_lists_every_page_kind(real_site):
     for name in ["index.html", "conflicts.html", "matrix.html", "reviews.html", "data.html", "editor-guide.html",
                  "performance.html", "proposals.html", "topics/index.html", "topics/nsaid-avoid-after.html", "sources/004.html",
-                 "data/kb.ttl", "data/kb.jsonld", "data/claims.csv", "data/shacl-report.ttl", "search/search_index.js"]:
+                 "data/kb.ttl", "data/kb.jsonld", "data/claims.csv", "data/shacl-report.ttl", "compare.html", "timeline.html",
+                 SEARCH_INDEX[SITE_BUILDER][2]]:
         assert (real_site / name).is_file(), name
 
 
-def test_search_indexes_quotes_and_conflicts_once(fixture_site):
-    """Quotes are found in each topic's claims table and conflicts on the conflicts page; the cards and
-    charts that repeat them on topic pages stay out of the index, which is what grows with the claims."""
-    docs = json.loads((fixture_site / "search" / "search_index.json").read_text())["docs"]
-    topic_text = " ".join(d["text"] for d in docs if d["location"].startswith("topics/nsaid-avoid-after.html"))
-    conflicts_text = " ".join(d["text"] for d in docs if d["location"].startswith("conflicts.html"))
-    assert "the ranges do not overlap" in conflicts_text
-    assert "the ranges do not overlap" not in topic_text
-    assert "<svg" not in topic_text and "normalized values per claim" not in topic_text
-    assert "Avoid" in topic_text  # a quote from the claims table
+def test_search_has_an_entry_per_claim_and_per_conflict_and_no_widgets(fixture_site):
+    """Each claim is an entry at its row (topic, source, coded value; the quote), each conflict one at its card
+    (both sides; the explanation). Cards, charts, tables and filter menus that repeat them stay out of the index."""
+    docs = search_docs(fixture_site)
+    by_location = {d["location"]: d for d in docs}
+    claim = by_location["topics/nsaid-avoid-after.html#a-nsaid-avoid-after"]
+    assert claim["title"] == "Avoiding NSAIDs after treatment: a (test page) — coded as 3 weeks"
+    assert claim["text"].startswith("“")
+    conflicts = [d for d in docs if d["location"].startswith("conflicts.html#nsaid-avoid-after-")]
+    assert len(conflicts) == 1 and conflicts[0]["title"].startswith("Contradiction: Avoiding NSAIDs after treatment — ")
+    assert "the ranges do not overlap" in conflicts[0]["text"]
+    hand_written = ("editor-guide.html", "performance.html", "proposals.html")
+    pages_text = " ".join(d["text"] for d in docs if not d["location"].startswith(hand_written)
+                          and ("#" not in d["location"] or d["location"].split("#")[1] in ("cards", "high-severity")))
+    assert "<svg" not in pages_text and "values as compared, per claim" not in pages_text
+    assert "any" + "high" not in pages_text.replace(" ", "") and "Not medical advice" not in pages_text
+    assert "TopicSeverity" not in pages_text  # no run-together table headers

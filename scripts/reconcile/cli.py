@@ -9,7 +9,7 @@ import click
 
 from . import report
 from .conflicts import SEVERITY_RANK, find_conflicts
-from .edit import NewClaim, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
+from .edit import NewClaim, SourceProfile, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
@@ -385,20 +385,27 @@ def remove_claim_command(kb_dir: Path, shapes: Path | None, claim_id: str, force
 @click.option("--url", help="Where it was retrieved from.")
 @click.option("--retrieved", help="Retrieval date, YYYY-MM-DD.")
 @click.option("--key", help="Short key used in claim ids [default: from the file name].")
+@click.option("--short-name", help="What tables and charts call the source (up to 30 characters), such as 'Vinings FAQ'.")
+@click.option("--published", help="Publication date the text states, YYYY-MM-DD.")
+@click.option("--sells-evidence", help="Words copied from the text showing its publisher sells the treatment "
+              "(a price, a booking line, 'our clinic').")
+@click.option("--derived-from", multiple=True, help="Key of a source this one copies or paraphrases (repeatable).")
 @by_option
 @dry_run_option
 @wait_options
 def add_source_command(kb_dir: Path, file: Path, by: str | None, dry_run: bool, wait: bool,
-                       wait_timeout: float | None, **fields) -> None:
-    """Copy a text or HTML file into kb/sources/ and record its metadata and SHA-256."""
+                       wait_timeout: float | None, short_name: str | None, published: str | None,
+                       sells_evidence: str | None, derived_from: tuple[str, ...], **fields) -> None:
+    """Copy a text or HTML file into kb/sources/ and record its metadata, profile and SHA-256."""
     editor = _editor(by)
+    profile = SourceProfile(short_name, published, sells_evidence, derived_from)
     if dry_run:
-        planned = plan_source(load(kb_dir), file, by=editor, **fields)
+        planned = plan_source(load(kb_dir), file, by=editor, profile=profile, **fields)
         click.echo(f"Would copy {file} to {planned.target} ({len(planned.data)} bytes) and add to "
                    f"{kb_dir / 'sources.ttl'}:\n\n{planned.block}\nDry run: nothing was written.")
         return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-        key = add_source(kb, file, by=editor, **fields)
+        key = add_source(kb, file, by=editor, profile=profile, **fields)
     click.echo(f"Added source {key}. Propose its claims with `kb suggest {key}`, or add one with "
                f"`kb add-claim --source {key} ...`.")
     _remember(editor)
@@ -498,13 +505,34 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
     click.echo(f"Wrote {len(written)} files under {out}/.")
 
 
+@main.command("fix-site")
+@click.argument("site", type=click.Path(path_type=Path), default=Path("site"))
+def fix_site_command(site: Path) -> None:
+    """Correct the theme's invalid HTML in a built site (run after mkdocs build or zensical build)."""
+    from .postbuild import fix_site
+
+    changed = fix_site(site)
+    click.echo(f"Fixed the theme's markup in {len(changed)} pages under {site}/.")
+
+
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 def serve(port: int) -> None:
-    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first)."""
+    """Preview the site: `mkdocs serve` on 127.0.0.1 (run `kb render` first).
+
+    Stopping kb (Ctrl-C, or a TERM or HUP signal to its process) stops the server it started.
+    """
+    import signal
     import subprocess
 
-    sys.exit(subprocess.call([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]))
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"])
+
+    def stop(signum, frame) -> None:
+        server.terminate()
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, stop)
+    sys.exit(server.wait())
 
 
 @main.command("reanchor")

@@ -296,10 +296,13 @@ def add_claim(kb: KnowledgeBase, new: NewClaim, by: str, when: str | None = None
 
 
 def source_block(key: str, file_name: str, sha256: str, media_type: str, title: str, publisher: str,
-                 kind: str, url: str | None, retrieved: str | None, by: str, when: str) -> str:
+                 kind: str, url: str | None, retrieved: str | None, by: str, when: str,
+                 profile: SourceProfile | None = None) -> str:
+    profile = profile or SourceProfile()
     lines = [
         f"source:{key} a kb:Source ;",
         f"    kb:key {string(key)} ;",
+        *([f"    kb:shortName {string(profile.short_name)} ;"] if profile.short_name else []),
         f"    dcterms:title {string(title)} ;",
         f"    dcterms:publisher {string(publisher)} ;",
         f"    kb:sourceKind {string(kind)} ;",
@@ -311,8 +314,38 @@ def source_block(key: str, file_name: str, sha256: str, media_type: str, title: 
         lines.append(f"    dcterms:source {string(url)} ;")
     if retrieved:
         lines.append(f'    dcterms:date "{retrieved}"^^xsd:date ;')
+    if profile.published:
+        lines.append(f'    dcterms:issued "{profile.published}"^^xsd:date ;')
+    if profile.sells_evidence:
+        lines.append(f"    kb:sellsTreatmentEvidence {string(profile.sells_evidence)} ;")
+    lines += [f"    prov:wasDerivedFrom source:{other} ;" for other in profile.derived_from]
     lines += [f"    prov:wasAttributedTo editor:{by} ;", f'    prov:generatedAtTime "{when}"^^xsd:dateTime .']
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class SourceProfile:
+    """What the site tells a reviewer about a source beyond its title: only what its text shows."""
+
+    short_name: str | None = None
+    published: str | None = None  # publication date the text states, YYYY-MM-DD
+    sells_evidence: str | None = None  # the text's words showing its publisher sells the treatment
+    derived_from: tuple[str, ...] = ()  # keys of sources this one copies
+
+
+def check_profile(kb: KnowledgeBase, profile: SourceProfile, text: str) -> None:
+    """Refuse a profile the shapes would reject, or evidence that is not the text's own words."""
+    for option, value in (("--short-name", profile.short_name), ("--sells-evidence", profile.sells_evidence)):
+        check_text(option, value)
+    if profile.short_name is not None and not 1 <= len(profile.short_name) <= 30:
+        raise KbError(f"--short-name: '{profile.short_name}' must be 1 to 30 characters; tables and charts show it.")
+    check_date("--published", profile.published)
+    if profile.sells_evidence is not None and (not profile.sells_evidence.strip() or profile.sells_evidence not in text):
+        raise KbError("--sells-evidence: give words copied exactly from the source's text (a price, a booking line, "
+                      "\"our clinic\"); these are not in it.")
+    for other in profile.derived_from:
+        if other not in kb.sources:
+            raise KbError(f"--derived-from: no source has the key '{other}'; give the key of the source this one copies.")
 
 
 @dataclass(frozen=True)
@@ -327,7 +360,7 @@ class PlannedSource:
 
 def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
                 kind: str = "web page", url: str | None = None, retrieved: str | None = None,
-                key: str | None = None, by: str = "") -> PlannedSource:
+                key: str | None = None, by: str = "", profile: SourceProfile | None = None) -> PlannedSource:
     """Check a text or HTML file and its metadata as `add_source` would; writes nothing."""
     for option, value in (("--title", title), ("--publisher", publisher), ("--kind", kind), ("--key", key),
                           ("FILE", str(file))):
@@ -343,6 +376,7 @@ def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not
         data = text.encode("utf-8")
     if not text.strip():
         raise KbError(f"{file}: the file is empty; there is nothing to quote.")
+    check_profile(kb, profile or SourceProfile(), text)
     if file.name.startswith(".") or re.search(r"[\x00-\x1f\x7f]", file.name):
         raise KbError(f"{file}: a source's file name must not start with a dot or hold control characters; "
                       "rename the file.")
@@ -359,20 +393,20 @@ def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not
     if target.exists() or target.is_symlink():
         raise KbError(f"{target}: a different file with this name is already a source; rename the new file.")
     block = source_block(key, file.name, digest, MEDIA_TYPES.get(file.suffix.lower(), "text/plain"), title,
-                         publisher, kind, url, retrieved, by, now())
+                         publisher, kind, url, retrieved, by, now(), profile)
     return PlannedSource(key, target, data, block)
 
 
 def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not stated in the text",
                kind: str = "web page", url: str | None = None, retrieved: str | None = None,
-               key: str | None = None, by: str = "") -> str:
+               key: str | None = None, by: str = "", profile: SourceProfile | None = None) -> str:
     """Copy a text or HTML file into kb/sources/ and describe it in kb/sources.ttl; returns its key.
 
     Both are written or neither: the text goes to a new temporary file first, takes its
     name only once its block is in kb/sources.ttl, and the block is taken out again if
     that fails. `kb` must be loaded under the write lock (`lock.writing`).
     """
-    planned = plan_source(kb, file, title, publisher, kind, url, retrieved, key, by)
+    planned = plan_source(kb, file, title, publisher, kind, url, retrieved, key, by, profile)
     target = planned.target
     sources_file = kb.root / "sources.ttl"
     before = read_text(sources_file) if sources_file.exists() else None

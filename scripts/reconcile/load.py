@@ -57,8 +57,11 @@ _CONTEXTS = SPARQL_PREFIXES + "SELECT ?iri WHERE { ?iri a kb:Context }"
 _SOURCES = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher)
        (SAMPLE(?sk) AS ?kind) (SAMPLE(?h) AS ?sha256) (SAMPLE(?m) AS ?media) (SAMPLE(?u) AS ?url)
-       (SAMPLE(?d) AS ?retrieved) WHERE {
+       (SAMPLE(?d) AS ?retrieved) (SAMPLE(?n) AS ?short) (SAMPLE(?i) AS ?published) (SAMPLE(?e) AS ?sells)
+       (GROUP_CONCAT(DISTINCT STR(?w); separator=" ") AS ?derived) WHERE {
     ?iri a kb:Source .
+    OPTIONAL { ?iri kb:shortName ?n } OPTIONAL { ?iri dcterms:issued ?i } OPTIONAL { ?iri kb:sellsTreatmentEvidence ?e }
+    OPTIONAL { ?iri prov:wasDerivedFrom ?w . ?w a kb:Source }
     OPTIONAL { ?iri kb:key ?k } OPTIONAL { ?iri kb:fileName ?f } OPTIONAL { ?iri dcterms:title ?t }
     OPTIONAL { ?iri dcterms:publisher ?p } OPTIONAL { ?iri kb:sourceKind ?sk } OPTIONAL { ?iri kb:sha256 ?h }
     OPTIONAL { ?iri dcterms:format ?m } OPTIONAL { ?iri dcterms:source ?u } OPTIONAL { ?iri dcterms:date ?d }
@@ -182,6 +185,10 @@ class KnowledgeBase:
                 media_type=row.get("media", ""),
                 url=row.get("url"),
                 retrieved=row.get("retrieved"),
+                short_name=row.get("short", ""),
+                published=row.get("published"),
+                sells_evidence=row.get("sells", ""),
+                derived_from=tuple(sorted(self.source_keys.get(iri, local_name(iri)) for iri in row.get("derived", "").split())),
             )
         return dict(sorted(sources.items()))
 

@@ -84,6 +84,19 @@ class Source:
     media_type: str
     url: str | None = None
     retrieved: str | None = None
+    short_name: str = ""  # what the site calls the source in tables, cards and charts
+    published: str | None = None  # publication date, when the text states it
+    sells_evidence: str = ""  # words of the text showing its publisher sells the treatment ("" when none seen)
+    derived_from: tuple[str, ...] = ()  # keys of the sources this one reads as a paraphrase of
+
+    @property
+    def name(self) -> str:
+        """The short name, or the key when none is recorded."""
+        return self.short_name or self.id
+
+    @property
+    def sells_treatment(self) -> bool:
+        return bool(self.sells_evidence)
 
 
 @dataclass(frozen=True)
