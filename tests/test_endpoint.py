@@ -1,14 +1,9 @@
 """The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test,
 and against addresses and servers that are not one."""
 import http.server
-import shutil
 import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,33 +13,15 @@ from reconcile.endpoint import RemoteStore, publish, remote_kb
 from reconcile.errors import KbError
 from reconcile.gate import run_check
 from reconcile.load import load
+from reconcile.oxigraph_server import oxigraph_server
 
 from conftest import SHAPES
 
 
 @pytest.fixture
 def server(tmp_path):
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(binary).exists():
-        pytest.fail("The oxigraph server is missing; install the test extras: pip install -e '.[test]'.")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "store"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/query?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail(f"oxigraph did not start: {process.stderr.read().decode()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with oxigraph_server(tmp_path / "store") as (url, _pid):
+        yield url
 
 
 def test_publish_then_check_the_store_finds_the_same_conflicts(server, kb_dir):
@@ -150,7 +127,7 @@ def test_a_server_that_is_not_sparql_is_named(kb_dir, web_server):
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert result.output == (f"Error: {url}/query: the answer is not SPARQL query results; check --endpoint and "
                              "--query-path point at a SPARQL 1.1 query service.\n")
-    with pytest.raises(KbError, match=r"/store\?default: the answer is not N-Triples"):
+    with pytest.raises(KbError, match=r"/store: the answer is not N-Triples"):
         RemoteStore(url).graph()
 
 
@@ -195,3 +172,28 @@ def test_the_gate_never_passes_an_empty_store(server):
     assert result.exit_code == 2
     assert result.output == ("Error: The store holds no topics and no claims; publish the knowledge base to it with "
                              "`kb publish` first, or check the --endpoint.\n")
+
+
+def test_branches_live_in_named_graphs_beside_each_other_and_inferences_stay_out_of_the_data(server, kb_dir, tmp_path):
+    import shutil as copying
+
+    branch = tmp_path / "branch"
+    copying.copytree(kb_dir, branch)
+    claims_file = next(iter(sorted((branch / "claims").glob("*.ttl"))))
+    claims_file.write_text(claims_file.read_text(encoding="utf-8").split("\nclaim:", 1)[0] + "\n", encoding="utf-8")
+    main_store, pr_store = RemoteStore(server), RemoteStore(server, graph="urn:ci:pr-42")
+    publish(kb_dir, main_store)
+    publish(branch, pr_store)
+    assert [c.id for c in run_check(remote_kb(pr_store), SHAPES, "never").conflicts] == \
+           [c.id for c in run_check(load(branch), SHAPES, "never").conflicts]
+    local = load(kb_dir)
+    assert [c.id for c in run_check(remote_kb(main_store), SHAPES, "never").conflicts] == \
+           [c.id for c in run_check(local, SHAPES, "never").conflicts]
+    assert len(main_store.triples()) == len(local.store.triples())  # the rules wrote beside the data, not into it
+    assert main_store.ask("ASK { ?p a <https://reconcile-kb.org/vocab#Position> }")  # yet queries see them
+
+    runner = CliRunner()
+    dropped = runner.invoke(main, ["publish", "--endpoint", server, "--graph", "urn:ci:pr-42", "--drop"])
+    assert dropped.exit_code == 0, dropped.output
+    assert pr_store.triples() == [] and not pr_store.ask("ASK { ?s ?p ?o }")
+    assert len(remote_kb(main_store).claims) == len(local.claims)  # main is untouched

@@ -38,7 +38,9 @@ CONTRADICTING_FACTOR = 6  # in one topic in five, a fifth of the claims state ab
 CONTEXTS = ["before-treatment", "after-treatment", "general"]
 REPO = Path(__file__).resolve().parents[2]
 STAGES = ["load", "load-rdflib", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
-          "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build"]
+          "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build", "watch", "store"]
+# Rows the store stage adds: publishing, checking through the SPARQL protocol, and the server's memory.
+STORE_ROWS = ("store-publish", "store-check", "store-server")
 
 
 def generate(root: Path, claims: int, seed: int = 7) -> Path:
@@ -96,8 +98,11 @@ def _stated(low: int, high: int, rng: random.Random) -> str:
     return f"{low}–{high} {unit}" if high > low else f"{low} {unit}"
 
 
-def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
-    """Run one stage in this process and return its seconds."""
+def run_stage(stage: str, kb_dir: Path, shapes: Path, results_file: Path | None = None) -> float | dict:
+    """Run one stage in this process and return its seconds (the store stage: a row per STORE_ROWS).
+
+    With `results_file`, the check and store stages write what they found there, to compare.
+    """
     from rdflib import Graph
 
     from .checks import check_structure
@@ -125,15 +130,20 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
             _ = kb.graph
         start = time.perf_counter()
         find_conflicts(kb, shapes, stage.split("-")[1])
+    elif stage == "watch":  # `kb watch` after one added claim: the knowledge base is loaded and checked before
+        from .watch import LiveCheck
+
+        live = LiveCheck(kb_dir, shapes)
+        claims_file, original = _add_one_claim(kb_dir)
+        start = time.perf_counter()
+        live.apply([claims_file])
+        seconds = time.perf_counter() - start
+        claims_file.write_text(original)
+        return seconds
     elif stage in ("conflicts-incremental", "check-incremental"):
         cache_file = Path(tempfile.mkdtemp()) / "conflicts.json"
         find_conflicts(load(kb_dir), shapes, "fast", cache_file)  # warm the cache
-        claims_file = sorted((kb_dir / "claims").glob("*.ttl"))[0]
-        original = claims_file.read_text()
-        first = next(c for c in load(kb_dir).claims if c.location.path == claims_file)
-        other_context = next(c for c in CONTEXTS if c != first.context)
-        add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
-                                         note="added by the benchmark"), by="kb-editors")
+        claims_file, original = _add_one_claim(kb_dir)
         start = time.perf_counter()
         if stage == "check-incremental":  # all of `kb check`: load, structure, quotes, cached conflicts
             run_check(load(kb_dir), shapes, "never", cache_file=cache_file)
@@ -150,7 +160,13 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
         start = time.perf_counter()
         sweep(intervals)
     elif stage == "check":
-        run_check(load(kb_dir), shapes, "never")
+        result = run_check(load(kb_dir), shapes, "never")
+        seconds = time.perf_counter() - start
+        if results_file is not None:
+            write_results(result, results_file)
+        return seconds
+    elif stage == "store":
+        return run_store_stage(kb_dir, shapes, results_file)
     elif stage in ("render", "site-build"):
         kb = load(kb_dir)
         report = Graph()
@@ -168,6 +184,48 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path) -> float:
             subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site_dir / "site")],
                            cwd=site_dir, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start
+
+
+def _add_one_claim(kb_dir: Path) -> tuple[Path, str]:
+    """Add a claim to the first claims file, as `kb add-claim` does; returns the file and its text before."""
+    from .load import load
+
+    claims_file = sorted((kb_dir / "claims").glob("*.ttl"))[0]
+    original = claims_file.read_text()
+    first = next(c for c in load(kb_dir).claims if c.location is not None and c.location.path == claims_file)
+    other_context = next(c for c in CONTEXTS if c != first.context)
+    add_claim(load(kb_dir), NewClaim(first.source, first.topic, first.quote, "99 days", other_context,
+                                     note="added by the benchmark"), by="kb-editors")
+    return claims_file, original
+
+
+def run_store_stage(kb_dir: Path, shapes: Path, results_file: Path | None) -> dict:
+    """`kb publish` and `kb check --endpoint` against an Oxigraph server on disk, started and stopped here."""
+    from .endpoint import RemoteStore, publish, remote_kb
+    from .gate import run_check
+    from .oxigraph_server import oxigraph_server, peak_megabytes
+
+    with tempfile.TemporaryDirectory(dir=kb_dir.parent) as tmp, oxigraph_server(Path(tmp) / "store") as (url, pid):
+        store = RemoteStore(url, timeout=6 * 3600)
+        start = time.perf_counter()
+        publish(kb_dir, store)
+        published = time.perf_counter()
+        print(f"published in {published - start:.2f} s; checking", file=sys.stderr, flush=True)  # long runs show progress
+        result = run_check(remote_kb(store), shapes, "never")
+        checked = time.perf_counter()
+        server_peak = peak_megabytes(pid)
+    if results_file is not None:
+        write_results(result, results_file)
+    return {"store-publish": [published - start, None], "store-check": [checked - published, None],
+            "store-server": [None, server_peak]}
+
+
+def write_results(result, path: Path) -> None:
+    """What a check found, without file locations (a store has none), as JSON to compare runs."""
+    findings = sorted([f.code, f.severity, f.focus, f.message] for f in result.findings)
+    conflicts = [[c.id, c.kind, c.outcome, c.severity, c.explanation, [[claim.id for claim in side] for side in c.sides]]
+                 for c in result.conflicts]
+    path.write_text(json.dumps({"findings": findings, "conflicts": conflicts}))
 
 
 def sweep(intervals: list[tuple]) -> int:
@@ -193,10 +251,13 @@ def sweep(intervals: list[tuple]) -> int:
               help="Comma-separated stages to run.")
 @click.option("--stage-timeout", default=1200, show_default=True,
               help="Seconds after which a stage is stopped and reported as over the limit.")
+@click.option("--compare-max", default=100000, show_default=True,
+              help="Largest size at which the store stage's results are compared with an in-process check.")
 @click.option("--stage", hidden=True)
 @click.option("--kb", "kb_dir", hidden=True, type=click.Path(path_type=Path))
-def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, stage: str | None,
-         kb_dir: Path | None) -> None:
+@click.option("--results", "results_file", hidden=True, type=click.Path(path_type=Path))
+def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, compare_max: int, stage: str | None,
+         kb_dir: Path | None, results_file: Path | None) -> None:
     shapes = REPO / "shapes"
     stages = [name for name in stage_names.split(",") if name]
     unknown = sorted(set(stages) - set(STAGES))
@@ -204,11 +265,14 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, sta
         raise click.BadParameter(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}.",
                                  param_hint="--stages")
     if stage:
-        seconds = run_stage(stage, kb_dir, shapes)
+        measured = run_stage(stage, kb_dir, shapes, results_file)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        click.echo(json.dumps({"seconds": seconds, "peak_mb": peak}))
+        rows = measured if isinstance(measured, dict) else {stage: [measured, None]}
+        click.echo(json.dumps({name: [seconds, own if own is not None else peak]
+                               for name, (seconds, own) in rows.items()}))
         return
-    rows = []
+    rows: list[tuple] = []
+    comparisons: list[str] = []
     size_list = [int(s) for s in sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp, Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=Console(stderr=True)) as progress:
@@ -222,10 +286,17 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, sta
                 if name.endswith("pyshacl") and size > pyshacl_max:
                     rows.append((size, name, "skipped", None))
                 else:
-                    rows.append((size, name, *_measure(name, kb, stage_timeout)))
-                    progress.console.print(f"{size:>7} {name:22} {_seconds(rows[-1][2]):>10} s "
-                                           f"{_megabytes(rows[-1][3]):>6} MB")
+                    compare = name in ("check", "store") and size <= compare_max and {"check", "store"} <= set(stages)
+                    results = Path(tmp) / f"results-{size}-{name}.json" if compare else None
+                    for row in _measure(name, kb, stage_timeout, results):
+                        rows.append((size, *row))
+                        progress.console.print(f"{size:>7} {row[0]:22} {_seconds(row[1]):>10} s {_megabytes(row[2]):>6} MB")
                 progress.advance(task)
+            if compare_max >= size and {"check", "store"} <= set(stages):
+                local, remote = (Path(tmp) / f"results-{size}-{n}.json" for n in ("check", "store"))
+                same = local.exists() and remote.exists() and json.loads(local.read_text()) == json.loads(remote.read_text())
+                comparisons.append(f"At {size} claims `kb check --endpoint` finds {'the same' if same else 'NOT the same'} "
+                                   "findings and conflicts as the in-process check.")
     click.echo("| claims | stage | seconds | peak MB |\n|---:|---|---:|---:|")
     for size, name, seconds, peak in rows:
         click.echo(f"| {size} | {name} | {_seconds(seconds)} | {_megabytes(peak)} |")
@@ -234,21 +305,28 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, sta
         ref = next((r[2] for r in rows if r[0] == size and r[1] == "sweep"), None)
         if isinstance(fast, float) and isinstance(ref, float):
             click.echo(f"\nAt {size} claims the conflict check takes {fast / max(ref, 1e-6):.0f}× the sort/sweep reference.")
+        loading = next((r[2] for r in rows if r[0] == size and r[1] == "load"), None)
+        whole = next((r[2] for r in rows if r[0] == size and r[1] == "check"), None)
+        if isinstance(loading, float) and isinstance(whole, float):
+            click.echo(f"\nAt {size} claims the whole check takes {whole / max(loading, 1e-6):.1f}× loading.")
+    for line in comparisons:
+        click.echo(f"\n{line}")
 
 
-def _measure(stage: str, kb: Path, timeout: int) -> tuple:
-    """(seconds, peak MB) of one stage run in a fresh process, or ("over N s", None) when it runs too long."""
+def _measure(stage: str, kb: Path, timeout: int, results: Path | None = None) -> list[tuple]:
+    """(name, seconds, peak MB) rows of one stage run in a fresh process, or ("over N s", None) when it runs too long."""
+    command = [sys.executable, "-m", "reconcile.bench", "--stage", stage, "--kb", str(kb)]
     try:
-        out = subprocess.run([sys.executable, "-m", "reconcile.bench", "--stage", stage, "--kb", str(kb)],
-                             capture_output=True, text=True, check=True, timeout=timeout)
+        out = subprocess.run(command + (["--results", str(results)] if results else []),
+                             stdout=subprocess.PIPE, text=True, check=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return f"over {timeout}", None
+        return [(stage, f"over {timeout}", None)]
     measured = json.loads(out.stdout.strip().splitlines()[-1])
-    return measured["seconds"], measured["peak_mb"]
+    return [(name, seconds, peak) for name, (seconds, peak) in measured.items()]
 
 
 def _seconds(value) -> str:
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+    return f"{value:.2f}" if isinstance(value, float) else "" if value is None else str(value)
 
 
 def _megabytes(value) -> str:

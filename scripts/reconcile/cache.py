@@ -19,12 +19,14 @@ from functools import cache
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import CLAIM, Claim, fingerprint, position_iri
 from .shacl import Result
 from .shacl.engine import compile_shapes, run_compiled
+from .store import Terms
 from .turtle import write_atomic
 
 CACHE_VERSION = 5
@@ -108,12 +110,15 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     reuse = {t for t, key in keys.items() if isinstance(cached.get(t), dict) and cached[t].get("key") == key}
     stale = set(keys) - reuse
     claims = [claim for claim in every if claim.topic in stale]
-    topic_of = {position_iri(claim): claim.topic for claim in claims}
-    claims += [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
-    fresh = _run_for_topics(kb, shapes, claims, list(topic_of)) if claims else []
-    entries = {t: {"key": keys[t], "results": []} for t in stale}
+    topic_of: dict[Node, str] = {position_iri(claim): claim.topic for claim in claims}
+    positions = [position_iri(claim) for claim in claims]
+    sources = [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
+    claims += [claim for claim in sources if claim is not None]
+    fresh = run_for_topics(kb, shapes, claims, list(dict.fromkeys(positions))) if claims else []
+    results: dict[str, list[list]] = {t: [] for t in stale}
     for result in fresh:
-        entries[topic_of[result.focus]]["results"].append(_encode(result))
+        results[topic_of[result.focus]].append(_encode(result))
+    entries: dict[str, dict] = {t: {"key": keys[t], "results": found} for t, found in results.items()}
     for topic in reuse:
         entries[topic] = cached[topic]
     if secret is not None:
@@ -121,11 +126,11 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
             write_atomic(cache_file, json.dumps({"signature": _signature(secret, entries), "topics": entries}, sort_keys=True))
         except Exception:  # noqa: BLE001 - a cache that cannot be written only costs speed next time
             pass
-    terms: dict[str, URIRef] = {}
+    terms = Terms()
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
-def _run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
+def run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
     """Run the conflict shapes with only the claims of some topics and their positions as focus nodes.
 
     The rules gather a topic's claims into positions of that topic and relate those
@@ -145,17 +150,11 @@ def _text(term) -> str | None:
     return str(term) if isinstance(term, URIRef) else None
 
 
-def _decode(row: list, terms: dict[str, URIRef]) -> Result:
+def _decode(row: list, terms: Terms) -> Result:
     focus, value, severity, message, code, outcome, shape, component, path, constraint = row
-    return Result(_iri(focus, terms), _iri(value, terms), _iri(severity, terms), message, code, outcome,
-                  _iri(shape, terms), _iri(component, terms), _iri(path, terms), _iri(constraint, terms))
 
+    def iri(text: str | None) -> URIRef | None:
+        return None if text is None else terms.iri(text)
 
-def _iri(text: str | None, terms: dict[str, URIRef]) -> URIRef | None:
-    """One shared URIRef per IRI: each position recurs in many cached results."""
-    if text is None:
-        return None
-    term = terms.get(text)
-    if term is None:
-        term = terms[text] = URIRef(text)
-    return term
+    return Result(iri(focus), iri(value), iri(severity), message, code, outcome,  # type: ignore[arg-type]
+                  iri(shape), iri(component), iri(path), iri(constraint))

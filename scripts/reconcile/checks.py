@@ -5,7 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from .carried import check_quote_values
 from .errors import KbError
@@ -15,17 +15,18 @@ from .model import CLAIM, SOURCE, TOPIC, Claim, local_name
 from .paths import SourceMissing
 from .quotes import verify
 from .shacl import load_shapes, run
+from .store import FILES
 
 STRUCTURE_SHAPES = "structure.ttl"
 
 
 def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None,
-                    engine: str = "fast") -> list[Finding]:
-    """Findings of the structural shapes, each placed at its subject's line.
+                    engine: str = "fast", focus: list[URIRef] | None = None) -> list[Finding]:
+    """Findings of the structural shapes, each placed at its subject's line (with `focus`, of those nodes only).
 
     The fast engine runs every shape as SPARQL on the store; pySHACL is the reference.
     """
-    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, keep_report=keep_report)
+    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, focus, keep_report)
     findings = []
     for result in results:
         findings.append(Finding(
@@ -124,7 +125,7 @@ def _written_at(kb: KnowledgeBase, name: str):
 
 def check(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None, engine: str = "fast") -> list[Finding]:
     """Every structural finding: shapes, source files, quotes and whether each quote carries its claim's value."""
-    sources = [] if kb.is_remote else check_sources(kb)  # a remote store holds no source files
+    sources = check_sources(kb) if FILES in kb.store.capabilities else []  # a remote store holds no source files
     return sorted(check_structure(kb, shapes_dir, keep_report, engine) + sources + check_quote_values(kb)
                   + check_identifiers(kb) + check_repeated_ids(kb), key=Finding.sort_key)
 

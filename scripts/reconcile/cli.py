@@ -89,6 +89,9 @@ endpoint_options = [
     click.option("--store-path", default="/store", show_default=True, help="Path of the store's Graph Store Protocol service."),
     click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
                  metavar="SECONDS", help="How long to wait for each answer of the store."),
+    click.option("--graph", "graph", default="urn:reconcile:kb", show_default=True, metavar="IRI",
+                 help="Named graph holding the knowledge base in the store (one per branch lets CI check a pull "
+                      "request beside main)."),
 ]
 
 
@@ -98,10 +101,10 @@ def with_endpoint(command):
     return command
 
 
-def _remote(endpoint: str, query_path: str, store_path: str, timeout: float):
+def _remote(endpoint: str, query_path: str, store_path: str, timeout: float, graph: str):
     from .endpoint import RemoteStore
 
-    return RemoteStore(endpoint, query_path, store_path, timeout)
+    return RemoteStore(endpoint, query_path, store_path, timeout, graph=graph)
 
 
 @main.command()
@@ -119,7 +122,7 @@ def _remote(endpoint: str, query_path: str, store_path: str, timeout: float):
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
-          timeout: float, cache: bool, fail_on: str, fmt: str | None) -> None:
+          timeout: float, graph: str, cache: bool, fail_on: str, fmt: str | None) -> None:
     """Check structure, quotes, source hashes and conflicts.
 
     Exits 1 when there are structural errors or conflicts that --fail-on counts.
@@ -130,7 +133,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     if endpoint:
         from .endpoint import remote_kb
 
-        kb = remote_kb(_remote(endpoint, query_path, store_path, timeout))
+        kb = remote_kb(_remote(endpoint, query_path, store_path, timeout, graph))
         shapes_dir = shapes if shapes is not None else Path("shapes")
     else:
         kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
@@ -153,6 +156,23 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
         with open(summary_path, "a", encoding="utf-8") as summary:
             summary.write(report.step_summary(result, fail_on))
     sys.exit(result.exit_code)
+
+
+@main.command("watch")
+@kb_option
+@shapes_option
+@click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
+              help="Which conflicts count as failing, as for `kb check`.")
+def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str) -> None:
+    """Check once, then re-check after every saved change to kb/ or shapes/ until Ctrl-C.
+
+    Only the changed files are parsed again, and only the claims and topics they touch are
+    re-checked; each time it prints the lines of `kb check` that are new, gone or changed,
+    then the summary. The result always equals a fresh `kb check`.
+    """
+    from .watch import watch
+
+    watch(kb_dir, _shapes(kb_dir, shapes), fail_on, click.echo)
 
 
 @main.command()
@@ -560,14 +580,22 @@ def retract_command(kb_dir: Path, claim_id: str, reason: str, replaced_by: str |
 @main.command()
 @kb_option
 @with_endpoint
-def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str, timeout: float) -> None:
-    """Replace the default graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
+@click.option("--drop", is_flag=True, help="Delete the graph and its inferences from the store instead (after CI checked it).")
+def publish(kb_dir: Path, endpoint: str | None, query_path: str, store_path: str, timeout: float, graph: str,
+            drop: bool) -> None:
+    """Replace a named graph of a SPARQL 1.1 store with the knowledge base (Graph Store Protocol)."""
     from .endpoint import publish as publish_files
 
     if not endpoint:
         raise KbError("--endpoint: give the base URL of the SPARQL store, such as http://127.0.0.1:7878.")
-    count = publish_files(kb_dir, _remote(endpoint, query_path, store_path, timeout))
-    click.echo(f"Published {count} Turtle files to {endpoint}. Check them there with `kb check --endpoint {endpoint}`.")
+    store = _remote(endpoint, query_path, store_path, timeout, graph)
+    if drop:
+        store.drop()
+        click.echo(f"Dropped the graph <{graph}> and its inferences from {endpoint}.")
+        return
+    count = publish_files(kb_dir, store)
+    click.echo(f"Published {count} Turtle files to the graph <{graph}> of {endpoint}. Check them there with "
+               f"`kb check --endpoint {endpoint} --graph {graph}`.")
 
 
 @main.command("suggest")

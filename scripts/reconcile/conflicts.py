@@ -16,6 +16,7 @@ from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
 from .shacl import Result, load_shapes, run
+from .store import FILES
 
 CONFLICT_SHAPES = "conflicts.ttl"
 SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
@@ -90,7 +91,7 @@ def conflict_results(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     With `cache_file`, the fast executor re-checks only topics whose claims changed.
     """
     shapes = load_shapes(shapes_dir / CONFLICT_SHAPES)
-    if engine == "fast" and cache_file is not None and not kb.is_remote:
+    if engine == "fast" and cache_file is not None and FILES in kb.store.capabilities:
         return cached_conflict_results(kb, shapes_dir / CONFLICT_SHAPES, shapes, cache_file)
     return run(kb, shapes, engine)
 
@@ -102,11 +103,19 @@ def find_conflicts(kb: KnowledgeBase, shapes_dir: Path, engine: str = "fast",
     A result relates two positions (or, for agreements, a position and one more claim
     holding it); each side lists every claim that holds its position.
     """
+    return conflicts_from_results(conflict_results(kb, shapes_dir, engine, cache_file), compared_claims(kb))
+
+
+def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[Conflict]:
+    """The conflicts the conflict shapes' results describe; `claims` hold their positions (implied ones included).
+
+    Results and claims of some topics only give exactly those topics' conflicts.
+    """
     holders: dict[str, list[Claim]] = {}
-    for claim in sorted(compared_claims(kb), key=lambda c: c.id):
+    for claim in sorted(claims, key=lambda c: c.id):
         holders.setdefault(str(position_iri(claim)), []).append(claim)
     conflicts = {}
-    results = sorted(conflict_results(kb, shapes_dir, engine, cache_file), key=lambda r: (str(r.focus), str(r.value)))
+    results = sorted(results, key=lambda r: (str(r.focus), str(r.value)))
     for result in results:
         if result.value is None or not result.outcome:
             continue

@@ -3,47 +3,65 @@ check it with the same shapes through the SPARQL protocol.
 
 Only the standard protocols are used, so Oxigraph, Fuseki, GraphDB, Virtuoso or a
 clustered store behind one URL all work; the URLs of the query and graph-store
-services differ between products and are options.
+services differ between products and are options. The knowledge base lives in a named
+graph (`--graph`, default DEFAULT_GRAPH) and its inferences in `inferred_graph(graph)`;
+queries name both as their default graph (`default-graph-uri`), so one store holds many
+knowledge bases side by side: main, and a graph per pull request that CI drops after checking.
 """
 from __future__ import annotations
 
 import http.client
-import json
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import cast
+from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
+from rdflib.term import Node
 
 from .errors import KbError
-from .load import KnowledgeBase, load, turtle_files
-from .store import LocalStore
+from .load import KnowledgeBase, read_text, turtle_files
+from .store import inferred_graph, rdflib_graph, solutions_as_rows, solutions_as_terms
 
+DEFAULT_GRAPH = "urn:reconcile:kb"
 DEFAULT_TIMEOUT = 30.0  # seconds one request may take; --timeout changes it
+PUBLISH_BATCH_BYTES = 64 * 1024 * 1024  # N-Triples sent per request when publishing
+# A query parameter some stores take on a Graph Store Protocol POST to load without a transaction
+# (Oxigraph's bulk loader); stores that do not know it ignore it.
+BULK_PARAMETER = "no_transaction"
+_RESULTS = ox.QueryResultsFormat.JSON
+T = TypeVar("T")
 
 
 class RemoteStore:
-    """A SPARQL 1.1 endpoint with a Graph Store Protocol service for its default graph."""
+    """A SPARQL 1.1 endpoint with a Graph Store Protocol service, holding the knowledge base in `graph`."""
+
+    capabilities: frozenset[str] = frozenset()  # no files: no subject lines, no source texts
 
     def __init__(self, base: str, query_path: str = "/query", store_path: str = "/store",
-                 timeout: float = DEFAULT_TIMEOUT):
+                 timeout: float = DEFAULT_TIMEOUT, graph: str = DEFAULT_GRAPH):
         if not _web_address(base):
             raise KbError(f"--endpoint: '{base}' is not an http:// or https:// address; give the store's base URL, "
                           "such as http://127.0.0.1:7878.")
         self.query_url = base.rstrip("/") + query_path
-        self.store_url = base.rstrip("/") + store_path + "?default"
+        self.store_url = base.rstrip("/") + store_path
         self.timeout = timeout
+        self.data_graph = graph
+        self.inferred = inferred_graph(graph)
 
-    def _request(self, url: str, data: bytes | None, headers: dict, method: str) -> bytes:
+    def _open(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False):
+        """The store's answer as an open response (to stream), or None for a missing graph when `missing_ok`."""
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
+            return urllib.request.urlopen(request, timeout=self.timeout)
         except urllib.error.HTTPError as error:
+            if missing_ok and error.code == 404:
+                return None
             detail = error.read().decode("utf-8", "replace")[:300]
             raise KbError(f"{url}: the store answered {error.code} {error.reason}: {detail}") from None
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
@@ -54,65 +72,145 @@ class RemoteStore:
             raise KbError(f"{url}: cannot reach the store ({reason}); "
                           "check --endpoint and that the server runs.") from None
 
+    def _request(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
+        response = self._open(url, data, headers, method, missing_ok)
+        if response is None:
+            return b""
+        with response:
+            return response.read()
+
+    def _graph_url(self, graph: str, bulk: bool = False) -> str:
+        return f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}" + (f"&{BULK_PARAMETER}" if bulk else "")
+
+    def _form(self, query: str) -> bytes:
+        return urllib.parse.urlencode([("query", query), ("default-graph-uri", self.data_graph),
+                                       ("default-graph-uri", self.inferred)]).encode()
+
     def _query(self, query: str, accept: str) -> bytes:
-        return self._request(self.query_url, urllib.parse.urlencode({"query": query}).encode(),
+        return self._request(self.query_url, self._form(query),
                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, "POST")
 
-    def _results(self, query: str, part: str):
-        """One part ("boolean" or "results") of a SPARQL JSON answer; anything else says it is not a SPARQL store."""
+    def _solutions(self, query: str, rows: Callable[[ox.QuerySolutions], Iterator[T]]) -> Iterator[T]:
+        """The solutions as `rows` reads them, parsed while they arrive: a million claims' rows never sit in
+        memory as one answer."""
+        response = self._open(self.query_url, self._form(query),
+                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": _RESULTS.media_type}, "POST")
+        with response, self._sparql_answer():
+            answer = ox.parse_query_results(response, format=_RESULTS)
+            if not isinstance(answer, ox.QuerySolutions):
+                raise ValueError("a SELECT query answers solutions")
+            yield from rows(answer)
+
+    @contextmanager
+    def _sparql_answer(self) -> Iterator[None]:
+        """Anything but SPARQL query results says that the URL is not a SPARQL store."""
         try:
-            answer = json.loads(self._query(query, "application/sparql-results+json"))
-            return answer[part] if part == "boolean" else answer[part]["bindings"]
-        except (ValueError, KeyError, TypeError):
+            yield
+        except (SyntaxError, ValueError, TypeError):
             raise KbError(f"{self.query_url}: the answer is not SPARQL query results; check --endpoint and "
                           "--query-path point at a SPARQL 1.1 query service.") from None
 
     def ask(self, query: str) -> bool:
-        return bool(self._results(query, "boolean"))
+        answer = self._query(query, _RESULTS.media_type)
+        with self._sparql_answer():
+            result = ox.parse_query_results(answer, format=_RESULTS)
+            if not isinstance(result, ox.QueryBoolean):
+                raise ValueError("an ASK query answers a boolean")
+            return bool(result)
 
-    def select(self, query: str) -> Iterator[dict]:
-        for row in self._results(query, "results"):
-            yield {name: _term(value) for name, value in row.items()}
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        return self._solutions(query, solutions_as_terms)
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
-        for row in self._results(query, "results"):
-            yield {name: value["value"] for name, value in row.items()}
+        return self._solutions(query, solutions_as_rows)
 
     def infer(self, construct: str) -> None:
-        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the default graph, as SHACL rules do.
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph, beside the data.
 
-        They stay until the next `kb publish` replaces the graph.
+        They stay until the next `kb publish` to the same graph, which drops them.
         """
         triples = self._query(construct, "application/n-triples")
         if triples.strip():
-            self._request(self.store_url, triples, {"Content-Type": "application/n-triples"}, "POST")
+            self._request(self._graph_url(self.inferred), triples, {"Content-Type": "application/n-triples"}, "POST")
+
+    def _data(self) -> bytes:
+        return self._request(self._graph_url(self.data_graph), None, {"Accept": "application/n-triples"}, "GET",
+                             missing_ok=True)
+
+    def triples(self) -> list[ox.Triple]:
+        with self._graph_answer():
+            return [quad.triple for quad in ox.parse(self._data(), format=ox.RdfFormat.N_TRIPLES)]
 
     def graph(self) -> Graph:
-        """Everything in the default graph, as an rdflib graph."""
-        data = self._request(self.store_url, None, {"Accept": "application/n-triples"}, "GET")
+        with self._graph_answer():
+            return rdflib_graph(self._data())
+
+    @contextmanager
+    def _graph_answer(self) -> Iterator[None]:
         try:
-            return Graph().parse(data=data.decode("utf-8"), format="nt")
-        except Exception:  # noqa: BLE001 - rdflib raises several exception types for text that is not N-Triples
+            yield
+        except KbError:
+            raise
+        except Exception:  # noqa: BLE001 - parsers raise several exception types for text that is not N-Triples
             raise KbError(f"{self.store_url}: the answer is not N-Triples; check --endpoint and --store-path point "
                           "at a Graph Store Protocol service.") from None
 
-    def replace(self, triples: bytes) -> None:
-        """Make the default graph hold exactly `triples` (N-Triples), in one request."""
-        self._request(self.store_url, triples, {"Content-Type": "application/n-triples"}, "PUT")
+    def replace(self, turtle_files: list[Path]) -> None:
+        """Make the data graph hold exactly the triples of `turtle_files`, and drop its inferences.
+
+        Every file is parsed first, with its own path as base IRI as `kb check` reads it, into
+        N-Triples spooled to a temporary file: a syntax error names its file and line and leaves
+        the store as it was. Then the first batch replaces the graph (PUT) and the rest are added
+        through the store's bulk loader where it has one; a knowledge base under
+        PUBLISH_BATCH_BYTES is replaced in one request.
+        """
+        with tempfile.TemporaryFile() as spool:
+            for path in turtle_files:
+                try:
+                    quads = ox.parse(read_text(path).encode("utf-8"), format=ox.RdfFormat.TURTLE,
+                                     base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+                    spool.write(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b"")
+                except SyntaxError as error:
+                    raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {error.msg}. Fix the file and publish again.") from None
+            spool.seek(0)
+            method = "PUT"
+            for batch in _line_batches(spool):
+                self._request(self._graph_url(self.data_graph, bulk=method == "POST"), batch,
+                              {"Content-Type": "application/n-triples"}, method)
+                method = "POST"
+            if method == "PUT":  # nothing to load: the graph is emptied
+                self._request(self._graph_url(self.data_graph), None, {}, "DELETE", missing_ok=True)
+        self._request(self._graph_url(self.inferred), None, {}, "DELETE", missing_ok=True)
+
+    def drop(self) -> None:
+        """Delete the data graph and its inferences (a graph that is not there is no error)."""
+        for graph in (self.data_graph, self.inferred):
+            self._request(self._graph_url(graph), None, {}, "DELETE", missing_ok=True)
+
+
+def _line_batches(spool) -> Iterator[bytes]:
+    """N-Triples from `spool` in batches of about PUBLISH_BATCH_BYTES, each ending at a line's end."""
+    rest = b""
+    while chunk := spool.read(PUBLISH_BATCH_BYTES):
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if cut:
+            yield data[:cut]
+    if rest:
+        yield rest
 
 
 def publish(root: Path, store: RemoteStore) -> int:
-    """Replace the store's default graph with the knowledge base at `root`; returns how many files it holds.
+    """Replace the store's graph with the knowledge base at `root`; returns how many files it holds.
 
-    Every file is read and checked first (a syntax error names its file and line, and the store
-    is left as it was); then one request replaces the graph. Only the knowledge base's own files
-    are published, as `load` reads them: never Turtle among the source texts.
+    Only the knowledge base's own files are published, as `load` reads them: never Turtle
+    among the source texts.
     """
     files = turtle_files(Path(root))
     if not files:
         raise KbError(f"{root}: no Turtle files to publish; point --kb at the knowledge base folder.")
-    triples = cast(LocalStore, load(root).store).triples()  # files always load into a local store
-    store.replace(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+    store.replace(files)
     return len(files)
 
 
@@ -129,15 +227,4 @@ def _web_address(base: str) -> bool:
 
 def remote_kb(store: RemoteStore) -> KnowledgeBase:
     """The knowledge base as the store holds it. Claims carry no file locations; sources no texts."""
-    return KnowledgeBase(root=Path("."), store=store, is_remote=True)
-
-
-def _term(value: dict):
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
-    return Literal(value["value"], datatype=URIRef(value["datatype"]) if "datatype" in value else None)
+    return KnowledgeBase(root=Path("."), store=store)

@@ -12,6 +12,7 @@ from .errors import EXIT_FINDINGS, KbError
 from .findings import Finding
 from .load import KnowledgeBase
 from .reviews import reviewed_conflicts
+from .store import FILES
 
 # Which review statuses make the gate fail, per --fail-on choice.
 FAIL_ON = {
@@ -36,7 +37,7 @@ class CheckResult:
 
 def require_content(kb: KnowledgeBase) -> None:
     """Refuse to pass a knowledge base that is not there: a folder without topics.ttl, or a store holding none."""
-    if kb.is_remote:
+    if FILES not in kb.store.capabilities:
         if not kb.topics and not kb.claims:
             raise KbError("The store holds no topics and no claims; publish the knowledge base to it with "
                           "`kb publish` first, or check the --endpoint.")
@@ -56,8 +57,18 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
     """
     require_content(kb)
     findings = check(kb, shapes_dir, keep_report, engine)
-    if any(f.severity == "error" for f in findings):
+    if has_errors(findings):
         return CheckResult(findings, [], [])
-    conflicts = reviewed_conflicts(kb, find_conflicts(kb, shapes_dir, engine, cache_file))
-    failing = [c for c in conflicts if c.is_disagreement and c.status in FAIL_ON[fail_on]]
-    return CheckResult(findings, conflicts, failing)
+    return gate(kb, findings, find_conflicts(kb, shapes_dir, engine, cache_file), fail_on)
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """Whether the structure is broken, so that conflicts are not looked for."""
+    return any(f.severity == "error" for f in findings)
+
+
+def gate(kb: KnowledgeBase, findings: list[Finding], conflicts: list[Conflict], fail_on: str) -> CheckResult:
+    """The check's result from its findings and the conflicts found: review statuses, and which conflicts fail."""
+    reviewed = reviewed_conflicts(kb, conflicts)
+    failing = [c for c in reviewed if c.is_disagreement and c.status in FAIL_ON[fail_on]]
+    return CheckResult(findings, reviewed, failing)

@@ -8,6 +8,8 @@ graph of the same files is built only when asked for (pySHACL, data downloads).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -18,7 +20,7 @@ from rdflib import Graph, URIRef
 from .errors import KbError
 from .model import SPARQL_PREFIXES, CategoryValue, Claim, Location, Source, Topic, local_name
 from .paths import read_source_bytes
-from .store import LocalStore
+from .store import LocalStore, Store
 
 # The Turtle files of a knowledge base: these beside claims/*.ttl. Nothing else is data, so a
 # .ttl file dropped among the source texts (kb/sources/) is never loaded.
@@ -87,7 +89,8 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
     OPTIONAL { ?iri dcterms:isReplacedBy ?replacedBy }
 }"""
 
-_MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim ; kb:member ?member }"
+_MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim . ?iri kb:member ?member }"
+_CLAIM_PATTERN = "?iri a kb:Claim ."  # where both claim queries start; read_claims puts VALUES before it
 
 
 @dataclass
@@ -98,9 +101,8 @@ class KnowledgeBase:
     """
 
     root: Path
-    store: object
+    store: Store
     locations: dict[URIRef, Location] = field(default_factory=dict)
-    is_remote: bool = False
     repeated: dict[URIRef, list[Location]] = field(default_factory=dict)  # subjects starting a second block
 
     @property
@@ -120,12 +122,7 @@ class KnowledgeBase:
     @cached_property
     def graph(self) -> Graph:
         """The same triples as an rdflib graph, for pySHACL and the downloads (slow on big knowledge bases)."""
-        if self.is_remote:
-            return self.store.graph()
-        graph = Graph()
-        for path in turtle_files(self.root):
-            parse_rdflib(path, read_text(path), graph)
-        return graph
+        return self.store.graph()
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -201,13 +198,18 @@ class KnowledgeBase:
     @cached_property
     def claims(self) -> list[Claim]:
         """Every claim, sorted by id. Structural problems are the shapes' business: missing parts read as empty."""
+        return self.read_claims()
+
+    def read_claims(self, iris: list[URIRef] | None = None) -> list[Claim]:
+        """The claims with these IRIs (every claim when None), read from the store, sorted by id."""
+        only = "" if iris is None else "VALUES ?iri { " + " ".join(f"<{iri}>" for iri in iris) + " }\n"
         members: dict[str, list[str]] = {}
-        for row in self.store.rows(_MEMBERS):
+        for row in self.store.rows(_MEMBERS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             members.setdefault(row["iri"], []).append(row["member"])
         keys = self.source_keys
         claims = []
         seen = set()
-        for row in self.store.rows(_CLAIMS):
+        for row in self.store.rows(_CLAIMS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             iri = row["iri"]
             if iri in seen:
                 continue
@@ -288,6 +290,14 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location],
                repeated: dict[URIRef, list[Location]] | None = None) -> None:
     """Parse one Turtle file into `store` and record where its subjects start (and, in `repeated`,
     where a subject already seen starts another block)."""
+    text = read_turtle(path)
+    with turtle_errors(path):
+        store.load_turtle(text, path.resolve().as_uri())
+    record_subjects(path, text, locations, repeated)
+
+
+def read_turtle(path: Path) -> str:
+    """The text of one of the knowledge base's Turtle files, which must be the file itself, not a link."""
     if path.is_symlink():
         raise KbError(f"{path}: is a symbolic link; the knowledge base reads only its own files. Replace the link "
                       "with the file itself.")
@@ -295,13 +305,25 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location],
     if text.startswith("\ufeff"):
         raise KbError(f"{path}:1: the file starts with a byte order mark (an invisible U+FEFF), which Turtle does not "
                       "allow; save it as UTF-8 without a byte order mark.")
+    return text
+
+
+@contextmanager
+def turtle_errors(path: Path) -> Iterator[None]:
+    """Turn a parser's mistake in `path` into a KbError naming the file and line."""
     try:
-        store.load_turtle(text, path.resolve().as_uri())
+        yield
     except SyntaxError as error:
         reason = str(error.msg).split(": ", 1)[-1]
         raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {reason}. Fix the file and run again.") from None
     except (ValueError, OSError) as error:
         raise KbError(f"{path}: cannot read Turtle: {error}") from None
+
+
+def record_subjects(path: Path, text: str, locations: dict[URIRef, Location],
+                    repeated: dict[URIRef, list[Location]] | None = None) -> None:
+    """Record the line each subject block of a Turtle file starts on (the first, when written twice; the
+    others, when given, in `repeated`)."""
     namespaces: dict[str, str] = {}
     for number, line in enumerate(lines(text), start=1):
         declared = _PREFIX_LINE.match(line)
@@ -318,14 +340,6 @@ def parse_file(path: Path, store: LocalStore, locations: dict[URIRef, Location],
             locations[subject] = Location(path, number)
         elif repeated is not None:
             repeated.setdefault(subject, []).append(Location(path, number))
-
-
-def parse_rdflib(path: Path, text: str, graph: Graph) -> None:
-    """Parse one Turtle file into an rdflib graph (files already read without error by `load`)."""
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except Exception as error:  # rdflib raises several exception types for bad Turtle
-        raise KbError(f"{path}: cannot read Turtle: {error}") from None
 
 
 def lines(text: str) -> list[str]:

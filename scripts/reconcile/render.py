@@ -31,6 +31,7 @@ from .model import Claim
 from .paths import overlaps
 from .reviews import STATUS_LABELS, STATUSES, read_reviews
 from .shacl.report import report_turtle
+from .store import FILES
 from .swap import replacing_folder
 from .timeline import rules, timeline_svg
 from .values import normalized, position
@@ -330,7 +331,7 @@ def render(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Finding]
     folder holds the old output or the new one, never a mix.
     An output folder that is, holds or lies inside the knowledge base folder is refused.
     """
-    if not kb.is_remote and overlaps(out, kb.root):
+    if FILES in kb.store.capabilities and overlaps(out, kb.root):
         raise KbError(f"--out {out}: the output folder must be outside the knowledge base folder {kb.root} "
                       "(rendering replaces sources/, topics/ and data/ in it); choose another, such as docs. "
                       "Nothing was changed.")

@@ -144,8 +144,7 @@ def check_text(result: CheckResult, fail_on: str) -> str:
     """What `kb check` prints: one line per finding and failing conflict, then a summary."""
     lines = [one_line(finding.line()) for finding in result.findings]
     for conflict in result.failing:
-        for claim in conflict.claims:
-            lines.append(one_line(_conflict_line(conflict, claim)))
+        lines += [one_line(line) for line in conflict_lines(conflict)]
     disagreements = [c for c in result.conflicts if c.is_disagreement]
     errors = sum(1 for f in result.findings if f.severity == "error")
     summary = (f"{errors} structural error(s), {len(disagreements)} conflict(s) "
@@ -157,6 +156,16 @@ def check_text(result: CheckResult, fail_on: str) -> str:
     if result.failing:
         summary += " Review each failing conflict with `kb review CONFLICT_ID --decision ... --note ...` or correct the claim."
     return "\n".join(lines + [summary]) + "\n"
+
+
+def check_summary(result: CheckResult, fail_on: str) -> str:
+    """The last line of `kb check`'s text: how many errors and conflicts, and how many fail."""
+    return check_text(result, fail_on).splitlines()[-1]
+
+
+def conflict_lines(conflict: Conflict) -> list[str]:
+    """A failing conflict as `kb check` prints it: a line per claim involved."""
+    return [_conflict_line(conflict, claim) for claim in conflict.claims]
 
 
 def _conflict_line(conflict: Conflict, claim: Claim) -> str:

@@ -1,26 +1,105 @@
-"""Where the triples are queried: an in-memory Oxigraph store built from the Turtle files.
+"""Where the triples are queried: the `Store` protocol, and the in-memory Oxigraph store built from the files.
 
 Every reader of the knowledge base (the claim views, the fast SHACL executor, the
 review register) goes through `select`, `rows` and `ask`, which a SPARQL endpoint
 (see endpoint.py) offers too, so the same code runs on files and on a server.
-What SHACL rules construct (`infer`) goes into a graph of its own: queries see it,
-the downloads of the knowledge base do not.
+What SHACL rules construct (`infer`) goes into a graph of its own, named by
+`inferred_graph` in both stores: queries see it, the downloads of the knowledge base do not.
+Both stores hand out Oxigraph terms, which `Terms` turns into rdflib terms.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
-INFERRED = ox.NamedNode("urn:reconcile:inferred")
+INFERRED = "urn:reconcile:inferred"
+
+# What a store can do besides answering queries; code asks for these instead of which store it has.
+FILES = "files"  # loaded from the knowledge base's folder: subject lines, source texts and the folder are at hand
+
+
+def inferred_graph(graph: str | None = None) -> str:
+    """The named graph of the inferences drawn from the knowledge base in `graph` (None: the local store's)."""
+    return INFERRED if graph is None else f"{INFERRED}:{graph}"
+
+
+class Store(Protocol):
+    """What the checks need of a store: SPARQL queries, inferences added beside the data, the data itself."""
+
+    capabilities: frozenset[str]
+
+    def ask(self, query: str) -> bool: ...
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        """Solutions as {variable: rdflib term}."""
+        ...
+
+    def rows(self, query: str) -> Iterator[dict[str, str]]:
+        """Solutions as {variable: lexical value}, for views that need no term types (the fast path)."""
+        ...
+
+    def infer(self, construct: str) -> None:
+        """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph."""
+        ...
+
+    def triples(self) -> list[ox.Triple]:
+        """Every triple of the knowledge base, without inferred ones (for the downloads)."""
+        ...
+
+    def graph(self) -> Graph:
+        """The same triples as an rdflib graph, for pySHACL (slow on big knowledge bases)."""
+        ...
+
+
+class Terms:
+    """Turns Oxigraph terms into rdflib terms, each distinct term once: the same terms recur in many rows."""
+
+    def __init__(self) -> None:
+        self._seen: dict = {}
+
+    def __call__(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+        value = self._seen.get(term)
+        if value is None:
+            value = self._seen[term] = _to_rdflib(term)
+        return value
+
+    def iri(self, text: str) -> URIRef:
+        """An IRI given as text (as the conflict cache keeps them)."""
+        return self(ox.NamedNode(text))  # type: ignore[return-value]
+
+
+def solutions_as_terms(solutions: ox.QuerySolutions) -> Iterator[dict[str, Node]]:
+    """Query solutions as {variable: rdflib term}."""
+    names = [variable.value for variable in solutions.variables]
+    terms = Terms()
+    for row in solutions:
+        yield {name: terms(row[name]) for name in names if row[name] is not None}
+
+
+def solutions_as_rows(solutions: ox.QuerySolutions) -> Iterator[dict[str, str]]:
+    """Query solutions as {variable: lexical value}."""
+    names = [variable.value for variable in solutions.variables]
+    for row in solutions:
+        yield {name: row[name].value for name in names if row[name] is not None}
+
+
+def rdflib_graph(triples: bytes) -> Graph:
+    """An rdflib graph of N-Triples."""
+    return Graph().parse(data=triples.decode("utf-8"), format="nt")
 
 
 class LocalStore:
-    """An in-memory Oxigraph store; `select` returns rdflib terms, `rows` plain lexical strings."""
+    """An in-memory Oxigraph store of the knowledge base's files (in the default graph)."""
+
+    capabilities = frozenset({FILES})
 
     def __init__(self, store: ox.Store | None = None):
         self.store = store if store is not None else ox.Store()
+        self.inferred = ox.NamedNode(inferred_graph())
 
     def load_turtle(self, text: str, base_iri: str) -> None:
         """Add a Turtle document; raises SyntaxError with the line and column of a mistake."""
@@ -40,36 +119,26 @@ class LocalStore:
         """
         data = self._query(construct).serialize(format=ox.RdfFormat.N_TRIPLES)
         if data:
-            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=INFERRED)
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
 
-    def select(self, query: str) -> Iterator[dict]:
-        solutions = self._query(query)
-        names = [variable.value for variable in solutions.variables]
-        converted: dict = {}  # the same terms recur in many rows (labels, keys): convert each once
-        for row in solutions:
-            values = {}
-            for name in names:
-                term = row[name]
-                if term is not None:
-                    value = converted.get(term)
-                    if value is None:
-                        value = converted[term] = _to_rdflib(term)
-                    values[name] = value
-            yield values
+    def clear_inferred(self) -> None:
+        """Forget every inference (before the rules run again on changed data)."""
+        self.store.clear_graph(self.inferred)
+
+    def select(self, query: str) -> Iterator[dict[str, Node]]:
+        return solutions_as_terms(self._query(query))
 
     def rows(self, query: str) -> Iterator[dict[str, str]]:
-        """Solutions as {variable: lexical value}, for views that need no term types (the fast path)."""
-        solutions = self._query(query)
-        names = [variable.value for variable in solutions.variables]
-        for row in solutions:
-            yield {name: row[name].value for name in names if row[name] is not None}
+        return solutions_as_rows(self._query(query))
 
     def triples(self) -> list[ox.Triple]:
-        """Every triple of the default graph, without inferred ones (for the downloads)."""
         return [quad.triple for quad in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
 
+    def graph(self) -> Graph:
+        return rdflib_graph(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b"")
 
-def _to_rdflib(term):
+
+def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):

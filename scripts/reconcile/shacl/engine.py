@@ -96,6 +96,7 @@ def _values(focus: list[URIRef] | None) -> str:
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
+@functools.lru_cache(maxsize=8)  # a shapes graph is parsed once per file version (load_shapes), and compiled once
 def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
     """One query per targeted shape and rule or constraint: rules first, then SPARQL and core constraints.
 

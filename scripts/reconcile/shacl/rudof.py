@@ -23,7 +23,7 @@ from rdflib.term import Node
 
 from ..errors import KbError
 from ..model import KB
-from ..store import INFERRED, LocalStore
+from ..store import LocalStore
 from .engine import RuleQuery, ShapeQuery, compile_shapes, run_compiled
 from .results import Result
 
@@ -163,7 +163,7 @@ def inferred_triples(data: str, shapes: Graph) -> str:
     store = LocalStore()
     store.store.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     run_compiled(store, rules)
-    quads = store.store.quads_for_pattern(None, None, None, INFERRED)
+    quads = store.store.quads_for_pattern(None, None, None, store.inferred)
     return (ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
