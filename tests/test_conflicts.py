@@ -110,6 +110,6 @@ def test_python_names_every_position_as_the_rule_does(kb_dir, tmp_path):
     for kb in (load(kb_dir), load(ROOT / "kb")):  # the fixture with an excluded bound and a hedge, and the real knowledge base
         held = rule_positions(kb)
         assert any(c.modality == "May" for c in kb.claims)
-        for claim in kb.claims:
+        for claim in (c for c in kb.claims if not c.retracted):  # retracted claims hold no position
             assert held[str(CLAIM[claim.id])] == str(position_iri(claim)), (
                 f"claim {claim.id}: the rule and reconcile.model.position_iri build different position keys")
