@@ -91,6 +91,17 @@ def test_every_kind_of_change_gives_what_a_fresh_check_gives(kb_dir, shapes_dir)
     assert any("[source-changed]" in line for line in update.lines)
 
 
+def test_a_retracted_claim_leaves_its_side_as_in_a_fresh_check(kb_dir, shapes_dir):
+    """c's "21 days" shares its position with a's and b's "3 weeks": retracted, it must leave that side."""
+    from reconcile.retract import retract
+
+    live = LiveCheck(kb_dir, shapes_dir)
+    retract(load(kb_dir), "c-nsaid-avoid-after", "The clinic withdrew the page.")
+    live.apply([kb_dir / "claims" / "c.ttl"])
+    assert_same_as_fresh_check(live, kb_dir, shapes_dir)
+    assert all(claim.id != "c-nsaid-avoid-after" for conflict in live.result.conflicts for claim in conflict.claims)
+
+
 def test_a_triple_two_files_state_stays_while_either_states_it(kb_dir, shapes_dir):
     live = LiveCheck(kb_dir, shapes_dir)
     claims_b = kb_dir / "claims" / "b.ttl"

@@ -111,10 +111,7 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     stale = set(keys) - reuse
     claims = [claim for claim in every if claim.topic in stale]
     topic_of: dict[Node, str] = {position_iri(claim): claim.topic for claim in claims}
-    positions = [position_iri(claim) for claim in claims]
-    sources = [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
-    claims += [claim for claim in sources if claim is not None]
-    fresh = run_for_topics(kb, shapes, claims, list(dict.fromkeys(positions))) if claims else []
+    fresh = run_for_topics(kb, shapes, claims) if claims else []
     results: dict[str, list[list]] = {t: [] for t in stale}
     for result in fresh:
         results[topic_of[result.focus]].append(_encode(result))
@@ -130,14 +127,18 @@ def cached_conflict_results(kb: KnowledgeBase, shapes_path: Path, shapes: Graph,
     return [_decode(row, terms) for topic in sorted(entries) for row in entries[topic]["results"]]
 
 
-def run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim], positions: list[URIRef]) -> list[Result]:
-    """Run the conflict shapes with only the claims of some topics and their positions as focus nodes.
+def run_for_topics(kb: KnowledgeBase, shapes: Graph, claims: list[Claim]) -> list[Result]:
+    """Run the conflict shapes with only `claims`, the compared claims of some topics (see
+    `compared_claims`), the claims their implied answers come from, and their positions as focus nodes.
 
     The rules gather a topic's claims into positions of that topic and relate those
     positions to each other, and every conflict shape relates positions of one topic, so
     these are exactly the results a full run gives for those topics.
     """
-    return run_compiled(kb.store, compile_shapes(shapes), positions, [*(URIRef(CLAIM[c.id]) for c in claims), *positions])
+    positions = list(dict.fromkeys(position_iri(claim) for claim in claims))
+    implying = [kb.claim(claim.implied_by) for claim in claims if claim.implied_by]  # the rules derive them from these
+    focus = [*claims, *(claim for claim in implying if claim is not None)]
+    return run_compiled(kb.store, compile_shapes(shapes), positions, [*(URIRef(CLAIM[c.id]) for c in focus), *positions])
 
 
 def _encode(result: Result) -> list:

@@ -61,6 +61,10 @@ class Conflict:
             return []
         return sorted(set.intersection(*({claim.source for claim in side} for side in self.sides)))
 
+    def sort_key(self) -> tuple:
+        """Most severe first, then by topic and id: the order every list of conflicts is shown in."""
+        return SEVERITY_RANK[self.severity], self.topic, self.id
+
     @property
     def is_disagreement(self) -> bool:
         return self.outcome in DISAGREEMENTS
@@ -136,4 +140,4 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
             sides=sides,
         )
         conflicts.setdefault(conflict.id, conflict)  # agreements: one per position, worded as its first result
-    return sorted(conflicts.values(), key=lambda c: (SEVERITY_RANK[c.severity], c.topic, c.id))
+    return sorted(conflicts.values(), key=Conflict.sort_key)

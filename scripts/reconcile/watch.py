@@ -42,13 +42,13 @@ from rdflib import URIRef
 from .cache import run_for_topics
 from .carried import check_quote_values
 from .checks import check_sources, check_structure
-from .conflicts import CONFLICT_SHAPES, SEVERITY_RANK, Conflict, conflicts_from_results
+from .conflicts import CONFLICT_SHAPES, Conflict, conflicts_from_results
 from .errors import KbError
 from .findings import Finding
 from .gate import CheckResult, gate, has_errors
-from .implied import implied_claims
+from .implied import compared_claims
 from .load import KB_FILES, KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_errors, turtle_files
-from .model import CLAIM, Claim, Location, local_name, position_iri
+from .model import CLAIM, Claim, Location, local_name
 from .report import check_summary, conflict_lines
 from .shacl import load_shapes, run
 from .store import LocalStore
@@ -251,15 +251,13 @@ class LiveCheck:
             return
         kb = self.kb
         pending = self.unchecked_topics & set(kb.topics)
-        every = [c for c in [*kb.claims, *implied_claims(kb)] if c.topic in pending]
+        every = [c for c in compared_claims(kb) if c.topic in pending]
         shapes = load_shapes(self.shapes_dir / CONFLICT_SHAPES)
         self.store.clear_inferred()
         if everything:
             results = run(kb, shapes, "fast")
         else:
-            positions = sorted({position_iri(claim) for claim in every})
-            sources = [kb.claim(claim.implied_by) for claim in every if claim.implied_by]
-            results = run_for_topics(kb, shapes, every + [c for c in sources if c is not None], positions) if every else []
+            results = run_for_topics(kb, shapes, every) if every else []
         for conflict in conflicts_from_results(results, every):
             self.conflicts.setdefault(conflict.topic, []).append(conflict)
         self.unchecked_topics = set()
@@ -272,8 +270,7 @@ class LiveCheck:
         findings = self._findings()
         if has_errors(findings):
             return CheckResult(findings, [], [])
-        found = sorted((c for topic in self.conflicts.values() for c in topic),
-                       key=lambda c: (SEVERITY_RANK[c.severity], c.topic, c.id))
+        found = sorted((c for topic in self.conflicts.values() for c in topic), key=Conflict.sort_key)
         return gate(self.kb, findings, found, self.fail_on)
 
 
