@@ -25,7 +25,7 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from .errors import KbError
-from .load import KnowledgeBase, read_text, turtle_files
+from .load import KnowledgeBase, read_turtle, turtle_as_ntriples, turtle_files
 from .store import inferred_graph, rdflib_graph, solutions_as_rows, solutions_as_terms
 
 DEFAULT_GRAPH = "urn:reconcile:kb"
@@ -166,12 +166,7 @@ class RemoteStore:
         """
         with tempfile.TemporaryFile() as spool:
             for path in turtle_files:
-                try:
-                    quads = ox.parse(read_text(path).encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                                     base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
-                    spool.write(ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b"")
-                except SyntaxError as error:
-                    raise KbError(f"{path}:{error.lineno}: Turtle syntax error: {error.msg}. Fix the file and publish again.") from None
+                spool.write(turtle_as_ntriples(path, read_turtle(path)))
             spool.seek(0)
             method = "PUT"
             for batch in _line_batches(spool):

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import KbError
@@ -306,6 +307,15 @@ def read_turtle(path: Path) -> str:
         raise KbError(f"{path}:1: the file starts with a byte order mark (an invisible U+FEFF), which Turtle does not "
                       "allow; save it as UTF-8 without a byte order mark.")
     return text
+
+
+def turtle_as_ntriples(path: Path, text: str) -> bytes:
+    """One Turtle file's triples as N-Triples, parsed with its path as base IRI as `load` reads it;
+    its blank nodes get names of their own, as they belong to their document."""
+    with turtle_errors(path):
+        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
+                         rename_blank_nodes=True)
+        return ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 @contextmanager

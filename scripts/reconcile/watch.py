@@ -47,7 +47,7 @@ from .errors import KbError
 from .findings import Finding
 from .gate import CheckResult, gate, has_errors
 from .implied import compared_claims
-from .load import KB_FILES, KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_errors, turtle_files
+from .load import KB_FILES, KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
 from .model import CLAIM, Claim, Location, local_name
 from .report import check_summary, conflict_lines
 from .shacl import load_shapes, run
@@ -124,10 +124,7 @@ class LiveCheck:
 
     def _parse(self, path: Path) -> _File:
         text = read_turtle(path)
-        with turtle_errors(path):
-            quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(),
-                             rename_blank_nodes=True)  # blank node labels belong to their document, as in `load`
-            data = ox.serialize((quad.triple for quad in quads), format=ox.RdfFormat.N_TRIPLES) or b""
+        data = turtle_as_ntriples(path, text)
         locations: dict[URIRef, Location] = {}
         record_subjects(path, text, locations)
         return _File(frozenset(line for line in data.split(b"\n") if line), locations)
