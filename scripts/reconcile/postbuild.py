@@ -11,12 +11,11 @@ Run it after the build: `kb fix-site site`.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from .errors import KbError
+from .turtle import write_atomic
 
 _FIXES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r'(<input [^>]*type="checkbox"[^>]*?) autocomplete="off"'), r"\1"),
@@ -46,7 +45,7 @@ def fix_site(site: Path) -> list[Path]:
         html = page.read_text(encoding="utf-8")
         fixed = fix_page(html)
         if fixed != html:
-            _replace(page, fixed)
+            write_atomic(page, fixed)
             changed.append(page)
     return changed
 
@@ -71,19 +70,7 @@ def add_search_entries(site: Path) -> Path | None:
     present = {entry["location"] for entry in index[key]}
     index[key] += [entry for entry in json.loads(entries_file.read_text(encoding="utf-8")) if entry["location"] not in present]
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    _replace(index_file, text)
+    write_atomic(index_file, text)
     if script.is_file():
-        _replace(script, f"var __index = {text}")
+        write_atomic(script, f"var __index = {text}")
     return index_file
-
-
-def _replace(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".postbuild-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
