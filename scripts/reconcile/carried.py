@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from .findings import Finding
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, Claim, Topic, local_name
-from .values import MULTIPLIERS, NUMBER_WORDS, NUMERIC_KINDS, UNITS
+from .values import MULTIPLIERS, NUMBER_WORDS, UNITS
+from .vocab import NUMERIC_KINDS
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
             "eighth": 8, "ninth": 9, "tenth": 10, "twelfth": 12}

@@ -11,9 +11,8 @@ import re
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import CategoryValue
+from .paths import TOPICS_FILE
 from .turtle import append_block, string
-
-TOPICS_FILE = "topics.ttl"
 
 
 def _words(text: str) -> str:

@@ -10,7 +10,8 @@ from decimal import Decimal
 from html import escape
 
 from .model import Claim
-from .values import DISPLAY_DURATION, UNIT_SYMBOL, format_number
+from .numbers import format_number
+from .values import display_unit
 
 ROW, TOP, BAR, FONT = 38, 4, 14, 12  # pixels: one row is a label line above its bar
 LEFT, RIGHT = 1.0, 97.0  # per cent of the width the axis spans
@@ -43,15 +44,6 @@ def fill(prefix: str, relation: str) -> str:
     return f'fill="#ffffff" stroke="{COLORS["none"]}" stroke-width="2"'
 
 
-def _display_unit(claims: list[Claim]) -> tuple[str, Decimal]:
-    unit = claims[0].unit
-    if unit != "DAY":
-        return UNIT_SYMBOL.get(unit or "", unit or ""), Decimal(1)
-    largest = max(b for c in claims for b in (c.min, c.max) if b is not None)
-    name, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
-    return name, factor
-
-
 def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
                    name_of: Callable[[str], str] = str, chart_id: str = "chart") -> str:
     """An accessible SVG bar chart of the claims' normalized intervals ('' when none are numeric).
@@ -61,7 +53,7 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
     claims = [c for c in claims if c.unit and (c.min is not None or c.max is not None)]
     if not claims:
         return ""
-    unit, factor = _display_unit(claims)
+    unit, factor = display_unit(claims[0].unit, max(b for c in claims for b in (c.min, c.max) if b is not None))
     bounds = [b / factor for c in claims for b in (c.min, c.max) if b is not None]
     high = max(bounds) * Decimal("1.15") or Decimal(1)
 
@@ -99,7 +91,7 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
         tx = x(tick)
         anchor = "start" if tick == 0 else "middle"
         parts.append(f'<line x1="{tx:.2f}%" y1="{axis_y}" x2="{tx:.2f}%" y2="{axis_y + 5}" stroke="#333"/>')
-        parts.append(f'<text x="{tx:.2f}%" y="{axis_y + 18}" text-anchor="{anchor}" class="chart-tick">{_fmt(tick)}</text>')
+        parts.append(f'<text x="{tx:.2f}%" y="{axis_y + 18}" text-anchor="{anchor}" class="chart-tick">{format_number(tick)}</text>')
     parts.append(f'<text x="{RIGHT}%" y="{axis_y + 34}" text-anchor="end" class="chart-unit">in {escape(unit)}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -108,7 +100,7 @@ def interval_chart(claims: list[Claim], outcome_of: dict[str, str], title: str,
 def _description(claims: list[Claim], unit: str, factor: Decimal, name_of: Callable[[str], str],
                  outcome_of: dict[str, str]) -> str:
     def bound(value: Decimal | None, open_word: str) -> str:
-        return open_word if value is None else _fmt(value / factor)
+        return open_word if value is None else format_number(value / factor)
     items = [f"{name_of(c.source)} ({c.stated}): {bound(c.min, 'no lower bound')} to {bound(c.max, 'no upper bound')}, "
              f"{RELATION_WORDS[outcome_of.get(c.id, 'none')]}" for c in claims]
     return f"Values as compared, in {unit}. " + "; ".join(items) + "."
@@ -120,7 +112,3 @@ def _ticks(high: Decimal) -> list[Decimal]:
     power = Decimal(10) ** (rough.adjusted() if rough > 0 else 0)
     step = next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
     return [step * i for i in range(int(high / step) + 1)]
-
-
-def _fmt(value: Decimal) -> str:
-    return format_number(value)

@@ -1,7 +1,6 @@
 """Structural checks: SHACL shapes for shape, plus quotes and hashes against the source files."""
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -9,15 +8,14 @@ from rdflib import Graph, URIRef
 
 from .carried import check_quote_values
 from .errors import KbError
-from .findings import SEVERITY_NAMES, Finding
+from .findings import Finding
 from .load import KnowledgeBase, decode
 from .model import CLAIM, SOURCE, TOPIC, Claim, local_name
-from .paths import SourceMissing
+from .paths import STRUCTURE_SHAPES, SourceMissing, source_digest
 from .quotes import verify
 from .shacl import load_shapes, run
 from .store import FILES
-
-STRUCTURE_SHAPES = "structure.ttl"
+from .vocab import FINDING_SEVERITY
 
 
 def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | None = None,
@@ -31,7 +29,7 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
     for result in results:
         findings.append(Finding(
             code=result.code,
-            severity=SEVERITY_NAMES.get(result.severity, "error"),
+            severity=FINDING_SEVERITY.get(result.severity, "error"),
             message=result.message,
             focus=local_name(result.focus),
             location=kb.location(result.focus),
@@ -59,7 +57,7 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
         except KbError as error:
             findings.append(Finding("source-unreadable", "error", str(error), key, iri_location))
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        digest = source_digest(data)
         if source.sha256 and digest != source.sha256:
             findings.append(Finding(
                 "source-changed", "error",

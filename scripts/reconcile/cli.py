@@ -8,15 +8,17 @@ from pathlib import Path
 import click
 
 from . import report
-from .conflicts import SEVERITY_RANK, find_conflicts
+from .conflicts import find_conflicts
 from .edit import NewClaim, SourceProfile, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .load import KnowledgeBase, load
 from .lock import wait_seconds, writing
 from .modality import MODALITIES
-from .reviews import BASELINE_FILE, DECISIONS, STATUSES, record_review, reviewed_conflicts, write_baseline
+from .paths import BASELINE_FILE, TOPICS_FILE
+from .reviews import record_review, reviewed_conflicts, write_baseline
 from .shacl import ENGINES
+from .vocab import DECISIONS, QUANTITY_KINDS, SAFETY_LEVELS, SEVERITIES, SEVERITY_RANK, STATUSES
 
 
 class CliError(click.ClickException):
@@ -199,7 +201,7 @@ def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> Non
 @shapes_option
 @engine_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text", show_default=True)
-@click.option("--severity", type=click.Choice(["high", "medium", "low"]), default=None,
+@click.option("--severity", type=click.Choice(SEVERITIES), default=None,
               help="Only conflicts of at least this severity.")
 @click.option("--topic", help="Only conflicts on this topic.")
 @click.option("--status", type=click.Choice(STATUSES), default=None, help="Only conflicts with this review status.")
@@ -427,8 +429,8 @@ def add_source_command(kb_dir: Path, file: Path, by: str | None, dry_run: bool, 
 @click.option("--id", "topic_id", required=True, help="Kebab-case id, such as nsaid-stop-before.")
 @click.option("--label", required=True)
 @click.option("--definition", required=True, help="The question claims on this topic answer.")
-@click.option("--kind", required=True, type=click.Choice(["Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text"]))
-@click.option("--safety", required=True, type=click.Choice(["High", "Medium", "Low"]))
+@click.option("--kind", required=True, type=click.Choice(QUANTITY_KINDS))
+@click.option("--safety", required=True, type=click.Choice(SAFETY_LEVELS))
 @click.option("--group", help="Topic group, such as aftercare.")
 @click.option("--passages", "show", type=int, default=10, show_default=True,
               help="List this many passages of the sources that may belong to the new topic (0: none).")
@@ -442,7 +444,7 @@ def new_topic_command(kb_dir: Path, show: int, dry_run: bool, wait: bool, wait_t
         block = topic_block(load(kb_dir), **fields)
         click.echo(f"Would add to {kb_dir / 'topics.ttl'}:\n\n{block}")
         if show > 0:
-            _print_passages(with_block(kb_dir, block, kb_dir / "topics.ttl"), fields["topic_id"], show)
+            _print_passages(with_block(kb_dir, block, kb_dir / TOPICS_FILE), fields["topic_id"], show)
         click.echo("Dry run: nothing was written.")
         return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:

@@ -9,22 +9,14 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rdflib.namespace import SH
-
 from .cache import cached_conflict_results
 from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import Claim, local_name, position_iri
+from .paths import CONFLICT_SHAPES
 from .shacl import Result, load_shapes, run
 from .store import FILES
-
-CONFLICT_SHAPES = "conflicts.ttl"
-SEVERITY = {SH.Violation: "high", SH.Warning: "medium", SH.Info: "low"}
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "none": 3}
-# How two positions relate, worst first. Only the first two are disagreements: a compatible pair
-# (one value inside the other) and an agreement never fail the gate and carry no severity.
-OUTCOMES = ("contradiction", "partial-overlap", "compatible", "agreement")
-DISAGREEMENTS = frozenset(OUTCOMES[:2])
+from .vocab import CONFLICT_SEVERITY, DISAGREEMENTS, SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -33,7 +25,7 @@ class Conflict:
 
     A position is a normalized value; `sides` lists, per position, every claim that
     holds it, so five sources saying "two weeks" are one side, not five pairs.
-    `outcome` is one of OUTCOMES; `kind` is the finding
+    `outcome` is one of vocab.OUTCOMES; `kind` is the finding
     code of the shape that found it; `status` is filled in from the review register.
     """
 
@@ -135,7 +127,7 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
             topic=topic,
             kind=result.code,
             outcome=result.outcome,
-            severity=SEVERITY.get(result.severity, "low") if result.outcome in DISAGREEMENTS else "none",
+            severity=CONFLICT_SEVERITY.get(result.severity, "low") if result.outcome in DISAGREEMENTS else "none",
             explanation=result.message,
             sides=sides,
         )

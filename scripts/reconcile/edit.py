@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import getpass
-import hashlib
 import os
 import re
 import stat
@@ -26,9 +25,12 @@ from .identity import require_editor
 from .load import KnowledgeBase, read_text
 from .modality import from_option
 from .model import Claim, position_iri
+from .numbers import format_decimal
+from .paths import SOURCES_FILE, TOPICS_FILE, source_digest
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
-from .values import Value, ValueParseError, format_decimal, normalized, parse_value
+from .values import Value, ValueParseError, normalized, parse_value
+from .vocab import QUANTITY_KINDS, SAFETY_LEVELS
 
 CLAIMS_FILE_COMMENT = "Claims of source {key} ({file}), one block per claim.\nEach block quotes the source exactly; see README.md for how to add one by hand."
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."
@@ -286,7 +288,7 @@ def add_claims(kb: KnowledgeBase, news: list[NewClaim], by: str, when: str | Non
     planned = plan_claims(kb, news, by, when)
     if dry_run:
         return planned
-    topics_file = kb.root / "topics.ttl"
+    topics_file = kb.root / TOPICS_FILE
     topics_before = read_text(topics_file) if planned.new_values else None
     for topic, category in dict.fromkeys(planned.new_values):
         add_value(kb, topic, category)
@@ -390,7 +392,7 @@ def plan_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not
     if file.name.startswith(".") or re.search(r"[\x00-\x1f\x7f]", file.name):
         raise KbError(f"{file}: a source's file name must not start with a dot or hold control characters; "
                       "rename the file.")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = source_digest(data)
     for existing in kb.sources.values():
         if existing.sha256 == digest:
             raise KbError(f"{file}: the same text is already in the knowledge base as source {existing.id} ({existing.file_name}).")
@@ -430,7 +432,7 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
     finally:
         temporary.unlink(missing_ok=True)
     try:
-        append_block(kb.root / "sources.ttl", planned.block, SOURCES_FILE_COMMENT)
+        append_block(kb.root / SOURCES_FILE, planned.block, SOURCES_FILE_COMMENT)
     except BaseException:  # a full disk, Ctrl-C: the text goes again
         target.unlink(missing_ok=True)
         raise
@@ -519,11 +521,10 @@ def topic_block(kb: KnowledgeBase, topic_id: str, label: str, definition: str, k
         raise KbError(f"--id: '{topic_id}' must be lower-case letters, digits and dashes.")
     if topic_id in kb.topics:
         raise KbError(f"--id: topic '{topic_id}' already exists.")
-    kinds = ("Duration", "Number", "Length", "Volume", "YesNo", "Category", "Set", "Text")
-    if kind not in kinds:
-        raise KbError(f"--kind: '{kind}' is not one of {', '.join(kinds)}.")
-    if safety not in ("High", "Medium", "Low"):
-        raise KbError(f"--safety: '{safety}' is not one of High, Medium, Low.")
+    if kind not in QUANTITY_KINDS:
+        raise KbError(f"--kind: '{kind}' is not one of {', '.join(QUANTITY_KINDS)}.")
+    if safety not in SAFETY_LEVELS:
+        raise KbError(f"--safety: '{safety}' is not one of {', '.join(SAFETY_LEVELS)}.")
     groups = sorted({t.group for t in kb.topics.values() if t.group})
     if group and group not in groups:
         raise KbError(f"--group: '{group}' is not a topic group; use one of {', '.join(groups)}.")
@@ -539,5 +540,5 @@ def new_topic(kb: KnowledgeBase, topic_id: str, label: str, definition: str, kin
               group: str | None = None) -> str:
     """Append a topic to kb/topics.ttl (`kb` loaded under the write lock, `lock.writing`)."""
     block = topic_block(kb, topic_id, label, definition, kind, safety, group)
-    append_block(kb.root / "topics.ttl", block, TOPICS_FILE_COMMENT)
+    append_block(kb.root / TOPICS_FILE, block, TOPICS_FILE_COMMENT)
     return topic_id

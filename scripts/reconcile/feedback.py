@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conflicts import CONFLICT_SHAPES, Conflict, find_conflicts
+from .conflicts import Conflict, find_conflicts
 from .load import KnowledgeBase, load
 from .model import Claim, position_iri
-from .reviews import STATUS_LABELS, reviewed_conflicts
+from .paths import CONFLICT_SHAPES
+from .reviews import reviewed_conflicts
 from .shacl import load_shapes
 from .store import LocalStore
 from .turtle import header
 from .values import normalized, position
+from .vocab import STATUS_LABELS
 
 QUOTE_CHARS = 80
 VERBS = {"contradiction": "contradicts", "partial-overlap": "partly overlaps"}

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib.namespace import SH
-
 from .model import Location
-
-SEVERITY_NAMES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "info"}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .conflicts import Conflict, find_conflicts
 from .errors import EXIT_FINDINGS, KbError
 from .findings import Finding
 from .load import KnowledgeBase
+from .paths import TOPICS_FILE
 from .reviews import reviewed_conflicts
 from .store import FILES
 
@@ -42,7 +43,7 @@ def require_content(kb: KnowledgeBase) -> None:
             raise KbError("The store holds no topics and no claims; publish the knowledge base to it with "
                           "`kb publish` first, or check the --endpoint.")
         return
-    if not (kb.root / "topics.ttl").is_file():
+    if not (kb.root / TOPICS_FILE).is_file():
         raise KbError(f"{kb.root / 'topics.ttl'}: file not found; point --kb at the knowledge base folder "
                       "(the one holding topics.ttl).")
     if not kb.topics:

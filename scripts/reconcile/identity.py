@@ -20,9 +20,9 @@ from typing import Any
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import EDITOR, SPARQL_PREFIXES, local_name
+from .paths import EDITORS_FILE
 from .turtle import append_block, string, write_atomic
 
-EDITORS_FILE = "editors.ttl"
 EDITORS_FILE_COMMENT = ("People and tools that add data to the knowledge base (prov:wasAttributedTo targets).\n"
                         "`kb add-editor ID --name NAME` describes a new editor here.")
 FOAF_PREFIX = "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"

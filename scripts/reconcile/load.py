@@ -20,12 +20,9 @@ from rdflib import Graph, URIRef
 
 from .errors import KbError
 from .model import SPARQL_PREFIXES, CategoryValue, Claim, Location, Source, Topic, local_name
-from .paths import read_source_bytes
+from .paths import CLAIMS_DIR, KB_FILES, SOURCES_DIR, read_source_bytes
 from .store import LocalStore, Store
 
-# The Turtle files of a knowledge base: these beside claims/*.ttl. Nothing else is data, so a
-# .ttl file dropped among the source texts (kb/sources/) is never loaded.
-KB_FILES = ("vocab.ttl", "contexts.ttl", "editors.ttl", "topics.ttl", "sources.ttl", "reviews.ttl", "baseline.ttl")
 # Line ends as Turtle counts them; form feeds, U+2028 and the like inside a literal are not line ends.
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -108,11 +105,11 @@ class KnowledgeBase:
 
     @property
     def sources_dir(self) -> Path:
-        return self.root / "sources"
+        return self.root / SOURCES_DIR
 
     @property
     def claims_dir(self) -> Path:
-        return self.root / "claims"
+        return self.root / CLAIMS_DIR
 
     def claims_file(self, source_key: str) -> Path:
         return self.claims_dir / f"{source_key}.ttl"
@@ -267,7 +264,7 @@ class KnowledgeBase:
 def turtle_files(root: Path) -> list[Path]:
     """The Turtle files of a knowledge base (KB_FILES and claims/*.ttl), sorted so that loading is deterministic."""
     files = [root / name for name in KB_FILES if (root / name).exists() or (root / name).is_symlink()]
-    return sorted(files + list((root / "claims").glob("*.ttl")))
+    return sorted(files + list((root / CLAIMS_DIR).glob("*.ttl")))
 
 
 def require_folder(root: Path) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from .numbers import canonical_decimal
+
 KB = Namespace("https://reconcile-kb.org/vocab#")
 TOPIC = Namespace("https://reconcile-kb.org/topic/")
 CTX = Namespace("https://reconcile-kb.org/context/")
@@ -165,8 +167,3 @@ def position_iri(claim: Claim) -> URIRef:
                     answer, "empty" if claim.empty_set else ""]) + (" excluded" if claim.min_exclusive else "")
     key += " hedged" if claim.modality == "May" else ""
     return URIRef(f"{TOPIC}{claim.topic}/position/{hashlib.md5(key.encode()).hexdigest()}")
-
-
-def canonical_decimal(number: Decimal | None) -> str | None:
-    """The shortest plain form of a decimal: 21.0 -> "21", 3.50 -> "3.5"."""
-    return None if number is None else format(number.normalize(), "f")

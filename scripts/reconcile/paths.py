@@ -7,15 +7,37 @@ anywhere under kb/, so that no write lands outside the folder.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
 
 from .errors import KbError
 
+# The knowledge base's files. Nothing else beside claims/*.ttl is data, so a .ttl file dropped
+# among the source texts (kb/sources/) is never loaded.
+VOCAB_FILE = "vocab.ttl"
+CONTEXTS_FILE = "contexts.ttl"
+EDITORS_FILE = "editors.ttl"
+TOPICS_FILE = "topics.ttl"
+SOURCES_FILE = "sources.ttl"
+REVIEWS_FILE = "reviews.ttl"
+BASELINE_FILE = "baseline.ttl"
+KB_FILES = (VOCAB_FILE, CONTEXTS_FILE, EDITORS_FILE, TOPICS_FILE, SOURCES_FILE, REVIEWS_FILE, BASELINE_FILE)
+CLAIMS_DIR = "claims"  # one file per source: claims/<source key>.ttl
+SOURCES_DIR = "sources"  # the source texts, byte for byte
+# The shapes folder's files.
+STRUCTURE_SHAPES = "structure.ttl"
+CONFLICT_SHAPES = "conflicts.ttl"
+
 
 class SourceMissing(KbError):
     """A source's file is not there."""
+
+
+def source_digest(data: bytes) -> str:
+    """The SHA-256 that kb:sha256 records for a source file's bytes."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def source_path(sources_dir: Path, name: str) -> Path:

@@ -11,7 +11,6 @@ block, so comments and hand formatting survive.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from rapidfuzz import fuzz
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import Claim, Location
-from .paths import SourceMissing
+from .paths import SOURCES_FILE, SourceMissing, source_digest
 from .quotes import FUZZY_THRESHOLD, Anchor, anchor_at
 from .turtle import string, write_turtle
 
@@ -92,11 +91,11 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
     for move, location in sorted(placed, key=lambda pair: pair[1].line, reverse=True):
         edits.setdefault(location.path, location.path.read_text(encoding="utf-8"))
         edits[location.path] = _edit_block(edits[location.path], move, location.line)
-    sources_file = kb.root / "sources.ttl"
+    sources_file = kb.root / SOURCES_FILE
     sources_text = sources_file.read_text(encoding="utf-8")
     for key in keys:
         source = kb.sources[key]
-        digest = hashlib.sha256(kb.source_bytes(key)).hexdigest()
+        digest = source_digest(kb.source_bytes(key))
         sources_text = sources_text.replace(f'kb:sha256 "{source.sha256}"', f'kb:sha256 "{digest}"')
     for path, text in edits.items():
         write_turtle(path, text)
@@ -106,7 +105,7 @@ def reanchor(kb: KnowledgeBase, source_keys: list[str] | None = None) -> list[Mo
 
 def _changed(kb: KnowledgeBase, key: str) -> bool:
     try:
-        return hashlib.sha256(kb.source_bytes(key)).hexdigest() != kb.sources[key].sha256
+        return source_digest(kb.source_bytes(key)) != kb.sources[key].sha256
     except SourceMissing:
         return False
 

@@ -23,18 +23,19 @@ from rdflib import Graph
 
 from . import export, report
 from .chart import interval_chart
-from .conflicts import DISAGREEMENTS, OUTCOMES, SEVERITY_RANK, Conflict
+from .conflicts import Conflict
 from .errors import KbError
 from .findings import Finding
 from .load import KnowledgeBase
 from .model import Claim
 from .paths import overlaps
-from .reviews import STATUS_LABELS, STATUSES, read_reviews
+from .reviews import read_reviews
 from .shacl.report import report_turtle
 from .store import FILES
 from .swap import replacing_folder
 from .timeline import rules, timeline_svg
 from .values import normalized, position
+from .vocab import DISAGREEMENTS, OUTCOMES, RELATION_LABELS, RELATION_MARKS, SEVERITIES, SEVERITY_RANK, STATUS_LABELS, STATUSES
 
 KB_DOWNLOAD = "data/kb.ttl"  # the knowledge base version printed on every page is the start of this file's SHA-256
 SEARCH_ENTRIES = "data/search-entries.json"  # one search entry per claim and conflict; kb fix-site adds them to the index
@@ -43,10 +44,6 @@ OVERVIEW_LIMIT = 30  # open contradictions shown in full on the overview; the co
 CONFLICT_CARDS = 300  # conflicts shown as cards with their quotes on the conflicts page; the rest as table rows
 MATRIX_SOURCES = 40  # columns of the matrix: the sources with the most claims; beyond that a table is unreadable
 QUOTES_PER_SIDE = 5  # quotes a conflict card shows per side; further claims on that side are listed by source
-# What a reviewer reads for the relation a claim or cell is in, and the symbol that says it without colour.
-RELATION_LABELS = {"contradiction": "contradiction", "partial-overlap": "partial overlap", "compatible": "compatible",
-                   "agreement": "agreement", "none": "not compared", "single": "one source only", "empty": "not addressed"}
-RELATION_MARKS = {"contradiction": "✗", "partial-overlap": "≈", "compatible": "⊂", "agreement": "✓", "none": "·", "empty": "–"}
 _SOURCE_MENTION = re.compile(r"\b(sources?) ([a-z0-9][a-z0-9-]*)(?: and ([a-z0-9][a-z0-9-]*))?")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -295,6 +292,8 @@ def environment() -> Environment:
     env.globals["quotes_per_side"] = QUOTES_PER_SIDE  # read by the conflict_card macro
     env.globals["relation_labels"] = RELATION_LABELS
     env.globals["relation_marks"] = RELATION_MARKS
+    env.globals["severities"] = SEVERITIES
+    env.globals["disagreement_outcomes"] = [outcome for outcome in OUTCOMES if outcome in DISAGREEMENTS]
     return env
 
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from .conflicts import Conflict
 from .gate import CheckResult
 from .model import Claim
-from .reviews import STATUS_LABELS
 from .values import normalized, position
+from .vocab import STATUS_LABELS
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",
                 "min", "max", "unit", "normalized", "yes", "category", "members", "empty_set",

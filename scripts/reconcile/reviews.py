@@ -20,16 +20,12 @@ from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, fingerprint, local_name
+from .paths import BASELINE_FILE, REVIEWS_FILE
 from .turtle import append_block, header, string, write_turtle
+from .vocab import DECISIONS
 
-DECISIONS = {"acknowledged": "Acknowledged", "resolved": "Resolved", "not-a-conflict": "NotAConflict"}
-STATUSES = ("new", "new-claims", "stale", "baseline", "acknowledged", "resolved", "not-a-conflict")
-STATUS_LABELS = {"new": "new", "new-claims": "new claims", "stale": "stale review", "baseline": "baseline, not yet reviewed",
-                 "acknowledged": "acknowledged", "resolved": "resolved", "not-a-conflict": "not a conflict"}
-BASELINE_FILE = "baseline.ttl"
 BASELINE_FILE_COMMENT = ("The baseline: conflicts known when `kb baseline` was last run, not reviewed by anyone.\n"
                          "Written whole by `kb baseline`; do not edit by hand. Reviews by people are in reviews.ttl.")
-REVIEWS_FILE = "reviews.ttl"
 REVIEWS_FILE_COMMENT = ("Reviewed conflicts: one block per decision, newest last.\n"
                         "Written by `kb review`; a review goes stale when one of its claims changes.")
 

@@ -16,7 +16,8 @@ from .load import KnowledgeBase
 from .model import Claim, Topic
 from .segments import Passage, is_candidate, is_heading, is_statement, passages
 from .similarity import TopicIndex, build_index, tokens
-from .values import NUMERIC_KINDS, UNITS, ValueParseError, parse_value
+from .values import UNITS, ValueParseError, parse_value
+from .vocab import NUMERIC_KINDS
 
 RESEMBLANCE = 0.3  # a passage this close to a topic's claims or description is proposed even without a cue word
 MEANINGFUL = 0.05  # topics scoring less share no word worth the name with the passage: not offered

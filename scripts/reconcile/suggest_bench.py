@@ -22,7 +22,8 @@ from .load import KnowledgeBase, load
 from .model import Claim
 from .similarity import build_index
 from .suggest import overlaps, propose
-from .values import NUMERIC_KINDS, ValueParseError, parse_value
+from .values import ValueParseError, parse_value
+from .vocab import NUMERIC_KINDS
 
 
 @dataclass(frozen=True)

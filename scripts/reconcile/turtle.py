@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KbError
+from .paths import CLAIMS_DIR, SOURCES_DIR
 
 PREFIX_LINES = {
     "kb": "https://reconcile-kb.org/vocab#",
@@ -118,7 +119,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 def remove_temporaries(root: Path) -> None:
     """Delete temporary files that a killed writer left in the knowledge base (call holding its lock)."""
-    for folder in (root, root / "claims", root / "sources"):
+    for folder in (root, root / CLAIMS_DIR, root / SOURCES_DIR):
         try:
             entries = list(os.scandir(folder))
         except OSError:

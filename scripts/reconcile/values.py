@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .model import Claim
+from .numbers import format_number
+from .vocab import CANONICAL_UNIT, NUMERIC_KINDS
 
 # Stated unit words -> (QUDT unit local name, quantity kind, factor to the kind's canonical unit).
 _UNIT_TABLE: list[tuple[tuple[str, ...], str, str, Decimal]] = [
@@ -31,8 +33,6 @@ _UNIT_TABLE: list[tuple[tuple[str, ...], str, str, Decimal]] = [
 UNITS: dict[str, tuple[str, str, Decimal]] = {
     word: (unit, kind, factor) for words, unit, kind, factor in _UNIT_TABLE for word in words}
 
-CANONICAL_UNIT = {"Duration": "DAY", "Length": "MilliM", "Volume": "MilliL", "Number": "NUM"}
-NUMERIC_KINDS = frozenset(CANONICAL_UNIT)
 UNIT_SYMBOL = {"DAY": "days", "MilliM": "mm", "MilliL": "mL", "NUM": ""}
 
 NUMBER_WORDS = {
@@ -211,19 +211,6 @@ def _round(value: Decimal) -> Decimal:
     return rounded if isinstance(exponent, int) and exponent <= 0 else rounded.quantize(Decimal(1))
 
 
-def format_decimal(value: Decimal) -> str:
-    """Write a decimal the way Turtle needs it (always with a point): 3 -> '3.0'."""
-    text = format(value, "f")
-    return text if "." in text else text + ".0"
-
-
-def format_number(value: Decimal) -> str:
-    """A number for people: at most two decimals, thousands grouped: 0.5, 3, 400,000,000,000."""
-    if abs(value) >= 10000:
-        return f"{int(value):,}"
-    return format(value.quantize(Decimal("0.01")).normalize(), "f")
-
-
 # Units a duration in days is shown in, largest first, with the smallest size each reads well from.
 DISPLAY_DURATION = [
     ("years", Decimal("365.25"), Decimal("730")),
@@ -233,6 +220,15 @@ DISPLAY_DURATION = [
     ("hours", Decimal(1) / Decimal(24), Decimal(1) / Decimal(24)),
     ("minutes", Decimal(1) / Decimal(1440), Decimal(0)),
 ]
+
+
+def display_unit(unit: str | None, largest: Decimal) -> tuple[str, Decimal]:
+    """The symbol a value in `unit` is shown with, and the factor to divide it by: a duration in days
+    whose largest bound is `largest` reads in years, months, weeks, days, hours or minutes."""
+    if unit != "DAY":
+        return UNIT_SYMBOL.get(unit or "", unit or ""), Decimal(1)
+    symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
+    return symbol, factor
 
 
 def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None, min_exclusive: bool = False) -> str:
@@ -246,10 +242,7 @@ def describe(min_: Decimal | None, max_: Decimal | None, unit: str | None, min_e
         return "no duration stated"
     if min_ == 0 and max_ == 0:
         return "no wait" if unit == "DAY" else "0"
-    symbol, factor = UNIT_SYMBOL.get(unit or "", unit or ""), Decimal(1)
-    if unit == "DAY":
-        largest = max(b for b in (min_, max_) if b is not None)
-        symbol, factor, _ = next(d for d in DISPLAY_DURATION if largest >= d[2])
+    symbol, factor = display_unit(unit, max(b for b in (min_, max_) if b is not None))
 
     def show(d: Decimal | None) -> str:
         assert d is not None  # each branch below shows only a bound it has checked

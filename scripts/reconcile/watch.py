@@ -42,13 +42,14 @@ from rdflib import URIRef
 from .cache import run_for_topics
 from .carried import check_quote_values
 from .checks import check_sources, check_structure
-from .conflicts import CONFLICT_SHAPES, Conflict, conflicts_from_results
+from .conflicts import Conflict, conflicts_from_results
 from .errors import KbError
 from .findings import Finding
 from .gate import CheckResult, gate, has_errors
 from .implied import compared_claims
-from .load import KB_FILES, KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
+from .load import KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
 from .model import CLAIM, Claim, Location, local_name
+from .paths import CLAIMS_DIR, CONFLICT_SHAPES, KB_FILES, SOURCES_DIR
 from .report import check_summary, conflict_lines
 from .shacl import load_shapes, run
 from .store import LocalStore
@@ -170,9 +171,9 @@ class LiveCheck:
         """Bring the result up to date after `paths` changed (edited, added or removed)."""
         paths = {self._as_given(Path(p)) for p in paths}
         shapes = {p for p in paths if p.suffix == ".ttl" and _inside(p, self.shapes_dir)}
-        data = {p for p in paths if p.suffix == ".ttl" and (p.parent == self.root / "claims"
+        data = {p for p in paths if p.suffix == ".ttl" and (p.parent == self.root / CLAIMS_DIR
                                                              or (p.parent == self.root and p.name in KB_FILES))}
-        texts = {p for p in paths if _inside(p, self.root / "sources")}
+        texts = {p for p in paths if _inside(p, self.root / SOURCES_DIR)}
         old_subjects = {s for p in data if p in self.files for s in self.files[p].locations}
         parsed = {p: self._parse(p) for p in data if p.exists()}  # parse all before changing anything
         for path in sorted(data):
@@ -198,7 +199,7 @@ class LiveCheck:
 
     def _claims_only(self, data: set[Path], subjects: set[URIRef]) -> bool:
         """Whether only claims files changed, describing claims that no other file describes."""
-        if any(path.parent != self.root / "claims" for path in data):
+        if any(path.parent != self.root / CLAIMS_DIR for path in data):
             return False
         if not all(str(s).startswith(str(CLAIM)) for s in subjects):
             return False
