@@ -115,21 +115,15 @@ def search_docs(site: Path) -> list[dict]:
 def build_site(kb_dir: Path, workdir: Path) -> Path:
     """Render `kb_dir`, build the site with the real builder (strict MkDocs by default), then apply the
     HTML fixes as `make site` does; returns the site folder."""
-    from rdflib import Graph
-
-    from reconcile.gate import run_check
+    from reconcile.build import build_docs
     from reconcile.postbuild import fix_site
-    from reconcile.render import render
 
     workdir.mkdir(parents=True, exist_ok=True)
     docs = workdir / "docs"
     shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (workdir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{ROOT / 'scripts/reconcile'}/"))
-    kb = load(kb_dir)
-    report = Graph()
-    result = run_check(kb, SHAPES, "never", keep_report=report)
-    render(kb, result.conflicts, result.findings, report, docs)
+    build_docs(load(kb_dir), SHAPES, docs)
     if SITE_BUILDER not in BUILD_COMMANDS:
         pytest.fail(f"SITE_BUILDER={SITE_BUILDER}: choose one of {', '.join(BUILD_COMMANDS)}.")
     build = subprocess.run(BUILD_COMMANDS[SITE_BUILDER], cwd=workdir, capture_output=True, text=True,

@@ -9,6 +9,7 @@ import re
 import pytest
 from rdflib import Graph
 
+from reconcile.build import build_docs
 from reconcile.gate import run_check
 from reconcile.render import highlighted_text, md, render
 
@@ -26,11 +27,8 @@ def rendered(tmp_path_factory):
     from conftest import build_fixture_kb
 
     base = tmp_path_factory.mktemp("render")
-    kb = load(build_fixture_kb(base / "kb"))
-    report = Graph()
-    result = run_check(kb, SHAPES, "never", keep_report=report)
     out = base / "docs"
-    render(kb, result.conflicts, result.findings, report, out)
+    build_docs(load(build_fixture_kb(base / "kb")), SHAPES, out)
     return out
 
 

@@ -504,18 +504,10 @@ def render(kb_dir: Path, shapes: Path | None, out: Path) -> None:
     Rendering stops (exit 1) when the knowledge base has structural errors; conflicts do
     not stop it, they are what the site shows.
     """
-    from rdflib import Graph
+    from .build import build_docs
 
-    from .render import render as render_pages
-
-    kb = load(kb_dir)
-    report_graph = Graph()
-    result = run_check(kb, _shapes(kb_dir, shapes), "never", keep_report=report_graph)
-    if result.exit_code:
-        click.echo(report.check_text(result, "never"), nl=False, err=True)
-        raise FindingsError("The knowledge base has structural errors; fix them before rendering.")
-    written = render_pages(kb, result.conflicts, result.findings, report_graph, out)
-    click.echo(f"Wrote {len(written)} files under {out}/.")
+    built = build_docs(load(kb_dir), _shapes(kb_dir, shapes), out)
+    click.echo(f"Wrote {len(built.written)} files under {out}/.")
 
 
 @main.command("fix-site")
