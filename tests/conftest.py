@@ -112,9 +112,10 @@ def search_docs(site: Path) -> list[dict]:
     return json.loads((site / name).read_text(encoding="utf-8"))[key]
 
 
-def build_site(kb_dir: Path, workdir: Path) -> Path:
+def build_site(kb_dir: Path, workdir: Path, refuse_errors: bool = True) -> Path:
     """Render `kb_dir`, build the site with the real builder (strict MkDocs by default), then apply the
-    HTML fixes as `make site` does; returns the site folder."""
+    HTML fixes as `make site` does; returns the site folder. `refuse_errors=False` renders a knowledge
+    base with structural errors too (the hostile-data tests)."""
     from reconcile.build import build_docs
     from reconcile.postbuild import fix_site
 
@@ -123,7 +124,7 @@ def build_site(kb_dir: Path, workdir: Path) -> Path:
     shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     (workdir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{ROOT / 'scripts/reconcile'}/"))
-    build_docs(load(kb_dir), SHAPES, docs)
+    build_docs(load(kb_dir), SHAPES, docs, refuse_errors=refuse_errors)
     if SITE_BUILDER not in BUILD_COMMANDS:
         pytest.fail(f"SITE_BUILDER={SITE_BUILDER}: choose one of {', '.join(BUILD_COMMANDS)}.")
     build = subprocess.run(BUILD_COMMANDS[SITE_BUILDER], cwd=workdir, capture_output=True, text=True,

@@ -90,7 +90,7 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_markup_in_data_shows_as_text_on_every_page(kb_dir, tmp_path):
-    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work")
+    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work", refuse_errors=False)
     pages = sorted(site.rglob("*.html"))
     shown = ""
     for page in pages:
@@ -538,7 +538,7 @@ def test_nothing_from_the_data_runs_in_chromium(kb_dir, tmp_path, browser):  # n
 
     from selenium.common.exceptions import NoAlertPresentException
 
-    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work")
+    site = build_site(hostile_kb(kb_dir, tmp_path), tmp_path / "work", refuse_errors=False)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -83,3 +83,20 @@ def test_resolution_order(new_user):
     assert resolve_editor(None, lambda: "asked") == "kept"
     assert resolve_editor("given", None) == "given"
     assert resolve_editor("Jane Doe", None) == "jane-doe"
+
+
+def test_an_editor_named_in_any_script_can_add_claims(kb_dir, new_user):
+    assert run("add-editor", "--kb", kb_dir, "李明", "--name", "李明").exit_code == 0
+    result = run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "李明", *CLAIM)
+    assert result.exit_code == 0, result.output
+    assert load(kb_dir).claim("a-nsaid-stop-before").added_by == "李明"
+    assert remembered_editor() == "李明"
+
+
+def test_an_editor_id_that_is_not_a_slug_is_refused_with_the_slug_offered(kb_dir, new_user):
+    before = tree_digest(kb_dir)
+    result = run("add-editor", "--kb", kb_dir, "Jane Doe", "--name", "Jane Doe")
+    assert result.exit_code == 2
+    assert result.output == ("Error: ID: 'Jane Doe' must be lower-case letters (of any script), digits and single dashes, "
+                             "such as 'jane-doe' or 'jane-doe'.\n")
+    assert tree_digest(kb_dir) == before

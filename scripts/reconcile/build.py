@@ -24,15 +24,17 @@ class BuiltDocs:
     written: list[Path]
 
 
-def build_docs(kb: KnowledgeBase, shapes_dir: Path, out: Path, engine: str = "fast") -> BuiltDocs:
+def build_docs(kb: KnowledgeBase, shapes_dir: Path, out: Path, engine: str = "fast",
+               refuse_errors: bool = True) -> BuiltDocs:
     """Check `kb` and write its pages and downloads into `out`.
 
     Conflicts do not stop it (they are what the site shows); structural errors do, with the
-    check's report in the message, and `out` is left as it was.
+    check's report in the message, and `out` is left as it was. `refuse_errors=False` renders
+    anyway, for proving that even data the check refuses cannot inject markup into the site.
     """
     report = Graph()
     result = run_check(kb, shapes_dir, "never", keep_report=report, engine=engine)
-    if has_errors(result.findings):
+    if refuse_errors and has_errors(result.findings):
         raise FindingsError("The knowledge base has structural errors; fix them before rendering:\n" + check_text(result, "never"))
     written = render(kb, result.conflicts, result.findings, report, out)
     return BuiltDocs(result, report, written)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import report
+from . import export, report
 from .conflicts import find_conflicts
 from .edit import NewClaim, SourceProfile, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
 from .errors import EXIT_USAGE, FindingsError, KbError
@@ -193,7 +193,7 @@ def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> Non
         raise KbError(f"--topic: {did_you_mean(topic, list(kb.topics), 'topic')}")
     selected = [c for c in kb.claims
                 if (source is None or c.source == source) and (topic is None or c.topic == topic)]
-    click.echo(report.claims_json(selected) if fmt == "json" else report.claims_csv(selected), nl=False)
+    click.echo(export.claims_json(selected) if fmt == "json" else export.claims_csv(selected), nl=False)
 
 
 @main.command()
@@ -218,8 +218,8 @@ def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity
                 and (severity is None or SEVERITY_RANK[c.severity] <= SEVERITY_RANK[severity])
                 and (topic is None or c.topic == topic)
                 and (status is None or c.status == status)]
-    formatter = {"text": report.conflicts_text, "json": report.conflicts_json,
-                 "csv": report.conflicts_csv, "markdown": report.conflicts_markdown}[fmt]
+    formatter = {"text": report.conflicts_text, "json": export.conflicts_json,
+                 "csv": export.conflicts_csv, "markdown": report.conflicts_markdown}[fmt]
     click.echo(formatter(selected), nl=False)
 
 

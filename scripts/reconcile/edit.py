@@ -6,14 +6,12 @@ one file atomically; on any error nothing on disk changes.
 from __future__ import annotations
 
 import errno
-import getpass
 import os
 import re
 import stat
 import tempfile
-import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -27,6 +25,7 @@ from .modality import from_option
 from .model import Claim, position_iri
 from .numbers import format_decimal
 from .paths import SOURCES_FILE, TOPICS_FILE, source_digest
+from .provenance import now
 from .quotes import Anchor, QuoteError, find_quote
 from .turtle import TEMPORARY_SUFFIX, append_block, string, write_atomic
 from .values import Value, ValueParseError, normalized, parse_value
@@ -52,24 +51,6 @@ class NewClaim:
     note: str | None = None
     modality: str | None = None  # a kb:modalities option ("must-not"...), "none", or None to propose one from the quote
     new_value: bool = False  # a category the topic does not list yet is added to its values
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def editor_id(name: str | None = None) -> str:
-    """A slug for the person adding data: the given name, else the login name. Letters of any script stay
-    (José is josé, 李明 stays 李明); other characters become dashes."""
-    if not name:
-        try:
-            name = getpass.getuser()
-        except (KeyError, OSError):  # no login name: no USER or LOGNAME, and no passwd entry for this uid
-            raise KbError(f"--by: there is no login name for user id {os.getuid()}; give your name with --by. "
-                          "Nothing was changed.") from None
-    kept = "".join(c if c.isascii() and c.isalnum() or ord(c) >= 0xC0 and c.isalnum() else "-"
-                   for c in unicodedata.normalize("NFC", name.lower()))
-    return re.sub(r"-+", "-", kept).strip("-") or "editor"
 
 
 def suggest(name: str, choices: list[str], what: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -21,12 +20,12 @@ from .errors import KbError
 from .load import KnowledgeBase
 from .model import EDITOR, SPARQL_PREFIXES, local_name
 from .paths import EDITORS_FILE
+from .provenance import slug
 from .turtle import append_block, string, write_atomic
 
 EDITORS_FILE_COMMENT = ("People and tools that add data to the knowledge base (prov:wasAttributedTo targets).\n"
                         "`kb add-editor ID --name NAME` describes a new editor here.")
 FOAF_PREFIX = "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _EDITORS = SPARQL_PREFIXES + f"SELECT DISTINCT ?iri WHERE {{ ?iri a ?type . FILTER(STRSTARTS(STR(?iri), \"{EDITOR}\")) }}"
 
 
@@ -82,11 +81,6 @@ def resolve_editor(by: str | None, ask: Callable[[], str] | None) -> str:
     return editor
 
 
-def slug(name: str) -> str:
-    """An editor id from what a person typed: 'Jane Doe' -> 'jane-doe'."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
 def remember_if_first(editor: str) -> Path | None:
     """Remember `editor` (once it has been accepted) when no editor is remembered yet; returns the file written."""
     if remembered_editor() is not None:
@@ -96,8 +90,9 @@ def remember_if_first(editor: str) -> Path | None:
 
 def add_editor(kb: KnowledgeBase, editor: str, name: str) -> str:
     """Describe an editor in kb/editors.ttl (`kb` loaded under the write lock); returns the block added."""
-    if not _ID.fullmatch(editor):
-        raise KbError(f"ID: '{editor}' must be lower-case letters, digits and dashes, such as 'jane-doe'.")
+    if not editor or slug(editor) != editor:
+        raise KbError(f"ID: '{editor}' must be lower-case letters (of any script), digits and single dashes, "
+                      f"such as 'jane-doe'{f' or {slug(editor)!r}' if slug(editor) else ''}.")
     if not name.strip():
         raise KbError("--name: give the editor's name as it should be shown.")
     if editor in described_editors(kb):

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 from rdflib import Graph
 
-from . import export, report
+from . import export
 from .chart import interval_chart
 from .conflicts import Conflict
 from .errors import KbError
@@ -442,8 +442,8 @@ def _downloads(kb: KnowledgeBase, conflicts: list[Conflict], report_graph: Graph
     yield KB_DOWNLOAD, export.turtle(stable)
     yield "data/kb.jsonld", export.json_ld(stable)
     del stable
-    yield "data/claims.csv", report.claims_csv(kb.claims)
-    yield "data/claims.json", report.claims_json(kb.claims)
-    yield "data/conflicts.json", report.conflicts_json(conflicts)
-    yield "data/conflicts.csv", report.conflicts_csv(conflicts)
+    yield "data/claims.csv", export.claims_csv(kb.claims)
+    yield "data/claims.json", export.claims_json(kb.claims)
+    yield "data/conflicts.json", export.conflicts_json(conflicts)
+    yield "data/conflicts.csv", export.conflicts_csv(conflicts)
     yield "data/shacl-report.ttl", report_turtle(report_graph)

@@ -14,10 +14,11 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from .edit import check_text, now, suggest
+from .edit import check_text, suggest
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import CLAIM, Claim
+from .provenance import now
 from .turtle import string, write_atomic
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")

@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .conflicts import Conflict
-from .edit import editor_id, now
 from .errors import KbError
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, fingerprint, local_name
 from .paths import BASELINE_FILE, REVIEWS_FILE
+from .provenance import editor_id, now
 from .turtle import append_block, header, string, write_turtle
 from .vocab import DECISIONS
 
