@@ -9,6 +9,7 @@ a warning: the quote may be about something else.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from .findings import Finding
@@ -76,7 +77,7 @@ def missing_value(claim: Claim) -> list[str]:
     return missing
 
 
-def shares_a_word(claim: Claim, topic: Topic, synonyms: list[str] = ()) -> bool:
+def shares_a_word(claim: Claim, topic: Topic, synonyms: Sequence[str] = ()) -> bool:
     """Whether the quote has a word of the topic's label, id or synonyms, or of the claim's category."""
     words = tokens(" ".join([topic.label, topic.id.replace("-", " "), *synonyms, claim.category or ""]))
     wanted = {w for w in words if w not in STOPWORDS and len(w) >= 3}

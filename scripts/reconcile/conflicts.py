@@ -110,7 +110,7 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
     holders: dict[str, list[Claim]] = {}
     for claim in sorted(claims, key=lambda c: c.id):
         holders.setdefault(str(position_iri(claim)), []).append(claim)
-    conflicts = {}
+    conflicts: dict[str, Conflict] = {}
     results = sorted(results, key=lambda r: (str(r.focus), str(r.value)))
     for result in results:
         if result.value is None or not result.outcome:
@@ -118,7 +118,8 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
         this = tuple(holders[str(result.focus)])
         topic = this[0].topic
         if result.outcome == "agreement":
-            positions, sides = [str(result.focus)], (this,)
+            positions = [str(result.focus)]
+            sides: tuple[tuple[Claim, ...], ...] = (this,)
         else:
             positions = sorted([str(result.focus), str(result.value)])
             sides = tuple(sorted([this, tuple(holders[str(result.value)])], key=_side_order))

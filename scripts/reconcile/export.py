@@ -71,17 +71,20 @@ def stable_triples(triples: list[ox.Triple]) -> list[ox.Triple]:
     for subject in sorted(named_parents, key=str):
         for p, child in blank_children(subject):
             name(child, f"{subject} {p}")
-    for subject in sorted((s for s in outgoing if isinstance(s, ox.BlankNode) and s not in has_parent), key=digest):
-        name(subject, "")
-    renamed = [ox.Triple(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
-               if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) else t for t in triples]
+    for root in sorted((s for s in outgoing if isinstance(s, ox.BlankNode) and s not in has_parent), key=digest):
+        name(root, "")
+    renamed = [ox.Triple(_renamed(t.subject, names), t.predicate, _renamed(t.object, names)) for t in triples]
     keyed = {str(t): t for t in renamed}  # its N-Triples line; also drops duplicates
     return [keyed[key] for key in sorted(keyed)]
 
 
+def _renamed(term, names: dict[ox.BlankNode, ox.BlankNode]):
+    return names.get(term, term) if isinstance(term, ox.BlankNode) else term
+
+
 def turtle(stable: list[ox.Triple]) -> str:
     """Turtle of `stable_triples` output, with the project's prefixes declared in a fixed order."""
-    text = ox.serialize(stable, format=ox.RdfFormat.TURTLE, prefixes=_PREFIXES).decode("utf-8")
+    text = _serialized(stable, ox.RdfFormat.TURTLE, _PREFIXES)
     declarations = sorted(_PREFIX_LINE.findall(text))
     return "".join(declarations) + _PREFIX_LINE.sub("", text)
 
@@ -92,7 +95,13 @@ def json_ld(stable: list[ox.Triple]) -> str:
     Oxigraph writes it straight from the sorted triples; parsing it into Python objects
     to re-indent would cost gigabytes at 100,000 claims.
     """
-    return ox.serialize(stable, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+    return _serialized(stable, ox.RdfFormat.JSON_LD) + "\n"
+
+
+def _serialized(triples: list[ox.Triple], rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None) -> str:
+    data = ox.serialize(triples, format=rdf_format, prefixes=prefixes)
+    assert data is not None  # without an output file, Oxigraph returns the bytes
+    return data.decode("utf-8")
 
 
 CLAIM_FIELDS = ["id", "source", "source_file", "topic", "context", "quote", "start", "end", "stated",

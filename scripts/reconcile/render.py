@@ -235,7 +235,7 @@ class Site:
         for conflict in self.disagreements:
             if conflict.outcome == "contradiction":
                 found[conflict.topic].append(conflict)
-        rows = [(self.kb.topics[t], len(cs), min((c.severity for c in cs), key=SEVERITY_RANK.get)) for t, cs in found.items()]
+        rows = [(self.kb.topics[t], len(cs), min((c.severity for c in cs), key=SEVERITY_RANK.__getitem__)) for t, cs in found.items()]
         return sorted(rows, key=lambda row: (SEVERITY_RANK[row[2]], -row[1], row[0].label))
 
     def topic_state(self, topic: str) -> str:

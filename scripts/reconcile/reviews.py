@@ -13,6 +13,7 @@ A person's review of a conflict always takes precedence over its baseline entry.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .conflicts import Conflict
@@ -80,7 +81,7 @@ def read_baseline(kb: KnowledgeBase) -> list[Review]:
                    for row in kb.store.rows(_BASELINE)), key=lambda r: r.id)
 
 
-def apply_reviews(conflicts: list[Conflict], reviews: list[Review], baseline: list[Review] = ()) -> list[Conflict]:
+def apply_reviews(conflicts: list[Conflict], reviews: list[Review], baseline: Sequence[Review] = ()) -> list[Conflict]:
     """Each conflict with the status its latest review (or else its baseline entry) gives it.
 
     new, new-claims, stale, baseline, or the reviewer's decision.

@@ -54,7 +54,7 @@ class Vectors:
     """TF-IDF vectors (sublinear term frequency, smoothed IDF, unit length) over a fixed corpus."""
 
     def __init__(self, corpus: list[str]):
-        frequency = Counter()
+        frequency: Counter[str] = Counter()
         for text in corpus:
             frequency.update(set(tokens(text)))
         count = len(corpus)
