@@ -25,7 +25,6 @@ from .turtle import append_block, string, write_atomic
 
 EDITORS_FILE_COMMENT = ("People and tools that add data to the knowledge base (prov:wasAttributedTo targets).\n"
                         "`kb add-editor ID --name NAME` describes a new editor here.")
-FOAF_PREFIX = "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
 _EDITORS = SPARQL_PREFIXES + f"SELECT DISTINCT ?iri WHERE {{ ?iri a ?type . FILTER(STRSTARTS(STR(?iri), \"{EDITOR}\")) }}"
 
 
@@ -98,12 +97,5 @@ def add_editor(kb: KnowledgeBase, editor: str, name: str) -> str:
     if editor in described_editors(kb):
         raise KbError(f"{kb.root / EDITORS_FILE}: editor '{editor}' is already described.")
     block = f"editor:{editor} a prov:Agent, prov:Person ;\n    foaf:name {string(name.strip())} .\n"
-    path = kb.root / EDITORS_FILE
-    if not path.exists():
-        write_atomic(path, f"# {EDITORS_FILE_COMMENT.replace(chr(10), chr(10) + '# ')}\n\n"
-                           "@prefix editor: <https://reconcile-kb.org/editor/> .\n"
-                           f"@prefix prov: <http://www.w3.org/ns/prov#> .\n{FOAF_PREFIX}")
-    elif "@prefix foaf:" not in path.read_text(encoding="utf-8"):
-        block = block.replace("foaf:name", "<http://xmlns.com/foaf/0.1/name>")
-    append_block(path, block, EDITORS_FILE_COMMENT)
+    append_block(kb.root / EDITORS_FILE, block, EDITORS_FILE_COMMENT)
     return block

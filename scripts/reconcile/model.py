@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from .numbers import canonical_decimal
 
@@ -29,7 +29,7 @@ QUDT = Namespace("http://qudt.org/schema/qudt/")
 PREFIXES = {
     "kb": KB, "topic": TOPIC, "ctx": CTX, "source": SOURCE, "claim": CLAIM,
     "editor": EDITOR, "review": REVIEW, "oa": OA, "prov": PROV, "dcterms": DCTERMS,
-    "unit": UNIT, "qudt": QUDT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+    "unit": UNIT, "qudt": QUDT, "skos": SKOS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "foaf": FOAF,
 }
 SPARQL_PREFIXES = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 

@@ -14,30 +14,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KbError
+from .model import PREFIXES
 from .paths import CLAIMS_DIR, SOURCES_DIR
-
-PREFIX_LINES = {
-    "kb": "https://reconcile-kb.org/vocab#",
-    "topic": "https://reconcile-kb.org/topic/",
-    "ctx": "https://reconcile-kb.org/context/",
-    "source": "https://reconcile-kb.org/source/",
-    "claim": "https://reconcile-kb.org/claim/",
-    "editor": "https://reconcile-kb.org/editor/",
-    "review": "https://reconcile-kb.org/review/",
-    "oa": "http://www.w3.org/ns/oa#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "unit": "http://qudt.org/vocab/unit/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def header(comment: str) -> str:
     """The top of a new Turtle file: a comment and the prefixes blocks use."""
     lines = [f"# {line}".rstrip() for line in comment.splitlines()]
     lines.append("")
-    lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIX_LINES.items()]
+    lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -76,8 +61,8 @@ def append_block(path: Path, block: str, new_file_comment: str) -> None:
 def _rebound_prefixes(existing: str, block: str) -> str:
     """@prefix lines for the prefixes `block` uses that `existing` leaves unbound or binds elsewhere."""
     bound = dict(_PREFIX.findall(existing))  # the last declaration of each name counts
-    lines = [f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIX_LINES.items()
-             if bound.get(name) != iri and re.search(rf"(?<![\w.-]){re.escape(name)}:", block)]
+    lines = [f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items()
+             if bound.get(name) != str(iri) and re.search(rf"(?<![\w.-]){re.escape(name)}:", block)]
     return "".join(lines)
 
 
