@@ -31,7 +31,21 @@ def test_every_fast_stage_runs_and_leaves_the_knowledge_base_as_it_was(tmp_path)
     before = tree_digest(kb_dir)
     for stage in STAGES:
         if not stage.endswith("pyshacl"):
-            measured = run_stage(stage, kb_dir, SHAPES)
+            measured = run_stage(stage, kb_dir, SHAPES.parent)
             for seconds in ([row[0] for row in measured.values() if row[0] is not None] if isinstance(measured, dict) else [measured]):
                 assert isinstance(seconds, float) and 0 < seconds < 120, (stage, seconds)  # measured, and not runaway
     assert tree_digest(kb_dir) == before
+
+
+def test_repository_is_found_above_the_current_folder_or_refused_with_a_message(tmp_path):
+    import click
+    import pytest
+    from click.testing import CliRunner
+
+    from reconcile.bench import find_repo, main
+
+    assert find_repo(SHAPES.parent / "kb" / "claims") == SHAPES.parent
+    with pytest.raises(click.BadParameter, match="holds kb/ and shapes/"):
+        find_repo(tmp_path)
+    result = CliRunner().invoke(main, ["--repo", str(tmp_path), "--sizes", "10", "--stages", "load"])
+    assert result.exit_code == 2 and f"no folder at or above {tmp_path.resolve()} holds kb/ and shapes/" in result.output

@@ -25,40 +25,58 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block, source_block
+from .paths import CLAIMS_DIR, CONTEXTS_FILE, EDITORS_FILE, SOURCES_DIR, SOURCES_FILE, TOPICS_FILE, VOCAB_FILE
 from .quotes import anchor_at
 from .render import GENERATED
 from .turtle import header
 from .values import parse_value
+from .vocab import CANONICAL_UNIT, QUANTITY_KINDS, SAFETY_LEVELS
 
+# Every synthetic claim states a duration, in units that say how many of them make one day (the canonical unit).
+KIND = next(kind for kind in QUANTITY_KINDS if CANONICAL_UNIT.get(kind) == "DAY")
 UNITS = [("hours", Fraction(24)), ("days", Fraction(1)), ("weeks", Fraction(1, 7))]
+
 # What sources say on one topic and context, as offsets from the topic's usual number of days:
 # most repeat the usual value, some give a range around it; all of these overlap.
 COMMON_VALUES = [((0, 0), 6), ((0, 2), 3), ((0, 1), 2)]
 CONTRADICTING_FACTOR = 6  # in one topic in five, a fifth of the claims state about six times as long
 CONTEXTS = ["before-treatment", "after-treatment", "general"]
-REPO = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent  # the site's hooks and theme overrides
 STAGES = ["load", "load-rdflib", "structure-fast", "structure-pyshacl", "conflicts-fast", "conflicts-pyshacl",
           "conflicts-incremental", "sweep", "check", "check-incremental", "render", "site-build", "watch", "store"]
 # Rows the store stage adds: publishing, checking through the SPARQL protocol, and the server's memory.
 STORE_ROWS = ("store-publish", "store-check", "store-server")
 
 
-def generate(root: Path, claims: int, seed: int = 7) -> Path:
-    """Write a synthetic knowledge base of `claims` claims under `root` (vocabulary copied from `kb/`)."""
+def find_repo(start: Path) -> Path:
+    """The repository holding `start`: the nearest folder at or above it with kb/ and shapes/ folders."""
+    for folder in [start, *start.parents]:
+        if (folder / "kb").is_dir() and (folder / "shapes").is_dir():
+            return folder
+    raise click.BadParameter(f"no folder at or above {start} holds kb/ and shapes/; run the benchmark inside the "
+                             "repository or name it with --repo.", param_hint="--repo")
+
+
+def generate(root: Path, claims: int, seed: int = 7, repo: Path | None = None) -> Path:
+    """Write a synthetic knowledge base of `claims` claims under `root`.
+
+    The vocabulary, contexts and editors are copied from the repository's kb/ (by default,
+    the one holding the current folder).
+    """
     rng = random.Random(seed)
-    repo_kb = Path(__file__).resolve().parents[2] / "kb"
+    repo_kb = (repo or find_repo(Path.cwd())) / "kb"
     root.mkdir(parents=True)
-    for name in ("vocab.ttl", "contexts.ttl", "editors.ttl"):
+    for name in (VOCAB_FILE, CONTEXTS_FILE, EDITORS_FILE):
         shutil.copy(repo_kb / name, root / name)
     topics = max(10, claims // 50)
-    lines = ["@prefix kb: <https://reconcile-kb.org/vocab#> .", "@prefix topic: <https://reconcile-kb.org/topic/> .",
-             "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .", ""]
+    lines = [header("Synthetic topics.")]
     for t in range(topics):
         lines.append(f'topic:t{t} a skos:Concept, kb:Topic ; skos:prefLabel "Topic {t}"@en ; '
-                     f'skos:definition "Synthetic topic {t}."@en ; kb:quantityKind kb:Duration ; kb:safety kb:{["High", "Medium", "Low"][t % 3]} .')
-    (root / "topics.ttl").write_text("\n".join(lines) + "\n")
+                     f'skos:definition "Synthetic topic {t}."@en ; kb:quantityKind kb:{KIND} ; '
+                     f'kb:safety kb:{SAFETY_LEVELS[t % len(SAFETY_LEVELS)]} .')
+    (root / TOPICS_FILE).write_text("\n".join(lines) + "\n")
     sources = max(5, claims // 20)
-    per_source = [[] for _ in range(sources)]
+    per_source: list[list[tuple[int, int, str, str]]] = [[] for _ in range(sources)]
     for i in range(claims):
         topic = rng.randrange(topics)
         context = CONTEXTS[rng.randrange(len(CONTEXTS))]
@@ -68,13 +86,13 @@ def generate(root: Path, claims: int, seed: int = 7) -> Path:
         (low, high), = rng.choices([offsets for offsets, _ in COMMON_VALUES], [w for _, w in COMMON_VALUES])
         per_source[i % sources].append((i, topic, context, _stated(base + low, base + high, rng)))
     sources_ttl = header("Synthetic sources.")
-    (root / "sources").mkdir()
-    (root / "claims").mkdir()
+    (root / SOURCES_DIR).mkdir()
+    (root / CLAIMS_DIR).mkdir()
     for s, items in enumerate(per_source):
         key = f"s{s}"
         text_lines = [f"Synthetic source {s}."] + [f"Claim {i}: stop for {stated} in context {context}." for i, _, context, stated in items]
         text = "\n".join(text_lines) + "\n"
-        (root / "sources" / f"{key}.txt").write_text(text)
+        (root / SOURCES_DIR / f"{key}.txt").write_text(text)
         sources_ttl += "\n" + source_block(key, f"{key}.txt", hashlib.sha256(text.encode()).hexdigest(), "text/plain",
                                            f"Source {s}", "bench", "synthetic", None, None, "kb-editors", "2026-01-01T00:00:00Z")
         blocks, offset = [], len(text_lines[0]) + 1
@@ -82,11 +100,11 @@ def generate(root: Path, claims: int, seed: int = 7) -> Path:
             anchor = anchor_at(text, offset, offset + len(line))
             offset += len(line) + 1
             new = NewClaim(key, f"t{topic}", line, stated, context)
-            blocks.append(claim_block(f"{key}-t{topic}-{i}", new, anchor, parse_value(stated, "Duration"),
+            blocks.append(claim_block(f"{key}-t{topic}-{i}", new, anchor, parse_value(stated, KIND),
                                       "kb-editors", "2026-01-01T00:00:00Z"))
-        (root / "claims" / f"{key}.ttl").write_text(
+        (root / CLAIMS_DIR / f"{key}.ttl").write_text(
             header(CLAIMS_FILE_COMMENT.format(key=key, file=f"{key}.txt")) + "\n" + "\n".join(blocks))
-    (root / "sources.ttl").write_text(sources_ttl)
+    (root / SOURCES_FILE).write_text(sources_ttl)
     return root
 
 
@@ -98,19 +116,19 @@ def _stated(low: int, high: int, rng: random.Random) -> str:
     return f"{low}–{high} {unit}" if high > low else f"{low} {unit}"
 
 
-def run_stage(stage: str, kb_dir: Path, shapes: Path, results_file: Path | None = None) -> float | dict:
+def run_stage(stage: str, kb_dir: Path, repo: Path, results_file: Path | None = None) -> float | dict:
     """Run one stage in this process and return its seconds (the store stage: a row per STORE_ROWS).
 
+    `repo` holds the shapes, and the docs and site configuration the render stages build on.
     With `results_file`, the check and store stages write what they found there, to compare.
     """
-    from rdflib import Graph
-
+    from .build import build_docs
     from .checks import check_structure
     from .conflicts import find_conflicts
     from .gate import run_check
     from .load import load
-    from .render import render
 
+    shapes = repo / "shapes"
     start = time.perf_counter()
     if stage == "load":
         _ = load(kb_dir).claims  # Oxigraph store, subject lines and the claim views
@@ -167,20 +185,17 @@ def run_stage(stage: str, kb_dir: Path, shapes: Path, results_file: Path | None 
         return seconds
     elif stage == "store":
         return run_store_stage(kb_dir, shapes, results_file)
-    elif stage in ("render", "site-build"):
+    elif stage in ("render", "site-build"):  # render: `kb render`, which checks, then writes the pages
         kb = load(kb_dir)
-        report = Graph()
-        result = run_check(kb, shapes, "never", keep_report=report)
         site_dir = Path(tempfile.mkdtemp())
-        shutil.copytree(REPO / "docs", site_dir / "docs",
+        shutil.copytree(repo / "docs", site_dir / "docs",
                         ignore=shutil.ignore_patterns(*GENERATED))
         start = time.perf_counter()
-        render(kb, result.conflicts, result.findings, report, site_dir / "docs")
+        build_docs(kb, shapes, site_dir / "docs")
         if stage == "site-build":
             start = time.perf_counter()
-            config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-            package = REPO / "scripts" / "reconcile"  # the hooks and the theme overrides
-            (site_dir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{package}/"))
+            config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+            (site_dir / "mkdocs.yml").write_text(config.replace("scripts/reconcile/", f"{PACKAGE}/"))
             subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site_dir / "site")],
                            cwd=site_dir, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     return time.perf_counter() - start
@@ -253,19 +268,23 @@ def sweep(intervals: list[tuple]) -> int:
               help="Seconds after which a stage is stopped and reported as over the limit.")
 @click.option("--compare-max", default=100000, show_default=True,
               help="Largest size at which the store stage's results are compared with an in-process check.")
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
+              help="The repository whose kb/ vocabulary, shapes/ and docs/ to use  [default: the one holding the current folder]")
 @click.option("--stage", hidden=True)
 @click.option("--kb", "kb_dir", hidden=True, type=click.Path(path_type=Path))
 @click.option("--results", "results_file", hidden=True, type=click.Path(path_type=Path))
-def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, compare_max: int, stage: str | None,
-         kb_dir: Path | None, results_file: Path | None) -> None:
-    shapes = REPO / "shapes"
+def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, compare_max: int, repo: Path | None,
+         stage: str | None, kb_dir: Path | None, results_file: Path | None) -> None:
+    repo = find_repo(repo.resolve() if repo else Path.cwd().resolve())
     stages = [name for name in stage_names.split(",") if name]
     unknown = sorted(set(stages) - set(STAGES))
     if unknown:
         raise click.BadParameter(f"unknown stage {', '.join(unknown)}; choose from {', '.join(STAGES)}.",
                                  param_hint="--stages")
     if stage:
-        measured = run_stage(stage, kb_dir, shapes, results_file)
+        if kb_dir is None:
+            raise click.UsageError("--stage needs --kb, the knowledge base to run it on.")
+        measured = run_stage(stage, kb_dir, repo, results_file)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         rows = measured if isinstance(measured, dict) else {stage: [measured, None]}
         click.echo(json.dumps({name: [seconds, own if own is not None else peak]
@@ -279,7 +298,7 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, com
         task = progress.add_task("benchmark", total=len(size_list) * (len(stages) + 1))
         for size in size_list:
             progress.update(task, description=f"generating {size} claims")
-            kb = generate(Path(tmp) / f"kb{size}", size)
+            kb = generate(Path(tmp) / f"kb{size}", size, repo=repo)
             progress.advance(task)
             for name in stages:
                 progress.update(task, description=f"{size} claims: {name}")
@@ -288,7 +307,7 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, com
                 else:
                     compare = name in ("check", "store") and size <= compare_max and {"check", "store"} <= set(stages)
                     results = Path(tmp) / f"results-{size}-{name}.json" if compare else None
-                    for row in _measure(name, kb, stage_timeout, results):
+                    for row in _measure(name, kb, repo, stage_timeout, results):
                         rows.append((size, *row))
                         progress.console.print(f"{size:>7} {row[0]:22} {_seconds(row[1]):>10} s {_megabytes(row[2]):>6} MB")
                 progress.advance(task)
@@ -313,9 +332,9 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, com
         click.echo(f"\n{line}")
 
 
-def _measure(stage: str, kb: Path, timeout: int, results: Path | None = None) -> list[tuple]:
+def _measure(stage: str, kb: Path, repo: Path, timeout: int, results: Path | None = None) -> list[tuple]:
     """(name, seconds, peak MB) rows of one stage run in a fresh process, or ("over N s", None) when it runs too long."""
-    command = [sys.executable, "-m", "reconcile.bench", "--stage", stage, "--kb", str(kb)]
+    command = [sys.executable, "-m", "reconcile.bench", "--repo", str(repo), "--stage", stage, "--kb", str(kb)]
     try:
         out = subprocess.run(command + (["--results", str(results)] if results else []),
                              stdout=subprocess.PIPE, text=True, check=True, timeout=timeout)
