@@ -112,8 +112,8 @@ def _stated(low: int, high: int, rng: random.Random) -> str:
     """A range of days in words, in a unit picked from those that express it exactly ("72 hours", "1 week")."""
     unit, factor = rng.choice([(unit, factor) for unit, factor in UNITS
                                if (low * factor).denominator == 1 and (high * factor).denominator == 1])
-    low, high = low * factor, high * factor
-    return f"{low}–{high} {unit}" if high > low else f"{low} {unit}"
+    first, last = low * factor, high * factor
+    return f"{first}–{last} {unit}" if last > first else f"{first} {unit}"
 
 
 def run_stage(stage: str, kb_dir: Path, repo: Path, results_file: Path | None = None) -> float | dict:
@@ -284,13 +284,9 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, com
     if stage:
         if kb_dir is None:
             raise click.UsageError("--stage needs --kb, the knowledge base to run it on.")
-        measured = run_stage(stage, kb_dir, repo, results_file)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        rows = measured if isinstance(measured, dict) else {stage: [measured, None]}
-        click.echo(json.dumps({name: [seconds, own if own is not None else peak]
-                               for name, (seconds, own) in rows.items()}))
+        _print_stage(stage, kb_dir, repo, results_file)
         return
-    rows: list[tuple] = []
+    rows: list[tuple[int, str, float | str | None, float | None]] = []
     comparisons: list[str] = []
     size_list = [int(s) for s in sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp, Progress(
@@ -330,6 +326,14 @@ def main(sizes: str, pyshacl_max: int, stage_names: str, stage_timeout: int, com
             click.echo(f"\nAt {size} claims the whole check takes {whole / max(loading, 1e-6):.1f}× loading.")
     for line in comparisons:
         click.echo(f"\n{line}")
+
+
+def _print_stage(stage: str, kb_dir: Path, repo: Path, results_file: Path | None) -> None:
+    """Run one stage in this process and print its rows as JSON: {name: [seconds, peak MB]}."""
+    measured = run_stage(stage, kb_dir, repo, results_file)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows = measured if isinstance(measured, dict) else {stage: [measured, None]}
+    click.echo(json.dumps({name: [seconds, own if own is not None else peak] for name, (seconds, own) in rows.items()}))
 
 
 def _measure(stage: str, kb: Path, repo: Path, timeout: int, results: Path | None = None) -> list[tuple]:

@@ -31,8 +31,8 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
             code=result.code,
             severity=FINDING_SEVERITY.get(result.severity, "error"),
             message=result.message,
-            focus=local_name(result.focus),
-            location=kb.location(result.focus),
+            focus=local_name(str(result.focus)),
+            location=kb.location(result.focus) if isinstance(result.focus, URIRef) else None,  # blank nodes have no line
         ))
     return sorted(set(findings), key=Finding.sort_key)
 
@@ -79,8 +79,8 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
             continue
         problem = verify(text, claim.start, claim.end, claim.quote)
         if problem:
-            code, problem = problem
-            findings.append(Finding(code, "error", f"{problem} in {claim.source_file}.", claim.id, claim.location))
+            code, what = problem
+            findings.append(Finding(code, "error", f"{what} in {claim.source_file}.", claim.id, claim.location))
     return findings
 
 

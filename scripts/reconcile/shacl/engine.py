@@ -71,7 +71,7 @@ class ShapeQuery:
 class RuleQuery:
     """One SPARQL rule of one shape as a CONSTRUCT over all its focus nodes."""
 
-    shape: URIRef
+    shape: Node
     prefixes: str
     head: str  # the rule's CONSTRUCT template
     targets: str
@@ -114,13 +114,19 @@ def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
     return rules + constraints
 
 
-def _order(shapes: Graph, node: URIRef) -> float:
+def _order(shapes: Graph, node: Node) -> float:
     """sh:order of a shape or rule, 0 when absent: pySHACL runs shapes' rules, and rules, in this order."""
     order = shapes.value(node, SH.order)
-    return float(order) if order is not None else 0.0
+    return float(order.toPython()) if isinstance(order, Literal) else 0.0
 
 
-def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]:
+def _severity(shapes: Graph, node: Node) -> URIRef:
+    """sh:severity of a shape, sh:Violation when absent."""
+    severity = shapes.value(node, SH.severity)
+    return severity if isinstance(severity, URIRef) else SH.Violation
+
+
+def _sparql_rules(shapes: Graph, shape: Node, targets: str) -> list[RuleQuery]:
     """The shape's SPARQL rules, in sh:order, $this bound by the targets."""
     rules = []
     for rule in shapes.objects(shape, SH.rule):
@@ -135,7 +141,7 @@ def _sparql_rules(shapes: Graph, shape: URIRef, targets: str) -> list[RuleQuery]
     return [rule for _order, _name, rule in sorted(rules, key=lambda r: r[:2])]
 
 
-def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQuery]:
+def _sparql_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQuery]:
     """The shape's SELECT-based SPARQL constraints, $this bound by the targets."""
     compiled = []
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
@@ -146,7 +152,7 @@ def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[Shap
         compiled.append(ShapeQuery(
             shape=shape, prefixes=_prefixes(shapes), head=head, targets=targets, body=body, tail=tail,
             message=str(shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or ""),
-            severity=shapes.value(shape, SH.severity) or SH.Violation,
+            severity=_severity(shapes, shape),
             code=str(shapes.value(shape, KB.code) or shapes.value(constraint, KB.code) or "shape"),
             outcome=str(shapes.value(shape, KB.outcome) or ""),
             component=SH.SPARQLConstraintComponent, constraint=constraint,
@@ -154,7 +160,7 @@ def _sparql_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[Shap
     return compiled
 
 
-def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQuery]:
+def _core_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQuery]:
     """The core constraints of the shape and of its property shapes, one query per component."""
     compiled = []
     for level in [shape, *sorted(shapes.objects(shape, SH.property), key=str)]:
@@ -167,7 +173,7 @@ def _core_constraints(shapes: Graph, shape: URIRef, targets: str) -> list[ShapeQ
                 targets=targets, body=pattern,
                 message=str(shapes.value(level, SH.message)
                             or f"{local_name(component)} constraint not met{f' on {path.n3()}' if path else ''}."),
-                severity=shapes.value(level, SH.severity) or SH.Violation,
+                severity=_severity(shapes, level),
                 code=str(shapes.value(level, KB.code) or "shape"),
                 outcome="",
                 component=component_of(component), path=path,
@@ -229,7 +235,7 @@ def _message_parts(message: str) -> tuple[tuple[str, str], ...]:
     return tuple(parts + [(message[start:], "")])
 
 
-def _targets(shapes: Graph, shape: URIRef) -> str:
+def _targets(shapes: Graph, shape: Node) -> str:
     """A SPARQL group pattern binding ?this to the shape's focus nodes."""
     patterns = []
     for cls in shapes.objects(shape, SH.targetClass):
