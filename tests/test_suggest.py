@@ -4,8 +4,8 @@ from click.testing import CliRunner
 
 from reconcile.cli import main
 from reconcile.draft import apply_draft, check_draft, write_draft
-from reconcile.edit import add_source
 from reconcile.load import load
+from reconcile.sources import add_source
 from reconcile.suggest import Option, propose
 
 from conftest import SHAPES, tree_digest

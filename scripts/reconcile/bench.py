@@ -24,9 +24,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block, source_block
+from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block
 from .quotes import anchor_at
 from .render import GENERATED
+from .sources import source_block
 from .turtle import header
 from .values import parse_value
 

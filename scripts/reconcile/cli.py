@@ -9,15 +9,18 @@ import click
 
 from . import export, report
 from .conflicts import find_conflicts
-from .edit import NewClaim, SourceProfile, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
+from .edit import NewClaim, add_claims, also_claims
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
+from .inputs import check_text
 from .load import KnowledgeBase, load
 from .lock import wait_seconds, writing
 from .modality import MODALITIES
-from .paths import BASELINE_FILE, TOPICS_FILE
+from .paths import BASELINE_FILE, SOURCES_FILE, TOPICS_FILE
 from .reviews import record_review, reviewed_conflicts, write_baseline
 from .shacl import ENGINES
+from .sources import SourceProfile, add_source, plan_source
+from .topics import new_topic, topic_block
 from .vocab import DECISIONS, QUANTITY_KINDS, SAFETY_LEVELS, SEVERITIES, SEVERITY_RANK, STATUSES
 
 
@@ -184,7 +187,7 @@ def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str) -> None:
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    from .edit import suggest as did_you_mean
+    from .inputs import suggest as did_you_mean
 
     kb = load(kb_dir)
     if source is not None and source not in kb.sources:
@@ -415,7 +418,7 @@ def add_source_command(kb_dir: Path, file: Path, by: str | None, dry_run: bool, 
     if dry_run:
         planned = plan_source(load(kb_dir), file, by=editor, profile=profile, **fields)
         click.echo(f"Would copy {file} to {planned.target} ({len(planned.data)} bytes) and add to "
-                   f"{kb_dir / 'sources.ttl'}:\n\n{planned.block}\nDry run: nothing was written.")
+                   f"{kb_dir / SOURCES_FILE}:\n\n{planned.block}\nDry run: nothing was written.")
         return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
         key = add_source(kb, file, by=editor, profile=profile, **fields)
@@ -607,7 +610,7 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
 
     Passages a claim already quotes are skipped. Without --out or -i the proposals are printed.
     """
-    from .edit import suggest as did_you_mean
+    from .inputs import suggest as did_you_mean
     from .suggest import propose
 
     kb = load(kb_dir)
