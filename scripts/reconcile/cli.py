@@ -9,7 +9,7 @@ import click
 
 from . import export, report
 from .conflicts import find_conflicts
-from .edit import NewClaim, add_claims, also_claims
+from .edit import NewClaim, also_claims
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
 from .inputs import check_text
@@ -124,7 +124,7 @@ def _remote(endpoint: str, query_path: str, store_path: str, timeout: float, gra
               help="Which conflicts fail the check: new (in neither kb/reviews.ttl nor kb/baseline.ttl, or with "
                    "claims added since), unreviewed (also stale reviews and the baseline: no person has decided), "
                    "any, or never.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(report.CHECK_FORMATS), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
           timeout: float, graph: str, cache: bool, fail_on: str, fmt: str | None) -> None:
@@ -145,17 +145,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
     result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    fmt = fmt or ("github" if in_actions else "text")
-    if fmt == "json":
-        click.echo(report.findings_json(result), nl=False)
-    elif fmt == "sarif":
-        click.echo(report.sarif(result), nl=False)
-    else:
-        text = report.check_text(result, fail_on)
-        if fmt == "github":
-            click.echo(report.github_annotations(result), nl=False)
-            text = report.without_workflow_commands(text)
-        click.echo(text, nl=False)
+    click.echo(report.check_output(result, fmt or ("github" if in_actions else "text"), fail_on), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_path:
         with open(summary_path, "a", encoding="utf-8") as summary:
@@ -318,46 +308,21 @@ def _remember(editor: str) -> None:
 def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, also: tuple[str, ...],
                       dry_run: bool, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Add a claim: anchor the quote, normalize the value, append it, and say which claims it agrees or conflicts with."""
-    from .feedback import claim_feedback, require_shapes, with_block
+    from .feedback import add_with_feedback, require_shapes
 
     shapes_dir = _shapes(kb_dir, shapes)
     require_shapes(shapes_dir)
     editor = _editor(by, interactive)
     if interactive:
-        from .identity import require_editor
         from .interactive import ask_claim
 
-        kb = load(kb_dir)
-        require_editor(kb, editor)
-        fields = ask_claim(kb, fields)
-    missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
-    if missing:
-        raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
-    news = also_claims(NewClaim(**fields), also)
-    if dry_run:
-        planned = add_claims(load(kb_dir), news, editor, dry_run=True)
-        kb = with_block(kb_dir, planned.block, planned.file)
-        feedback = claim_feedback(kb, shapes_dir, planned.ids)
-    else:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            planned = add_claims(kb, news, editor)
-            kb = load(kb_dir)
-            feedback = claim_feedback(kb, shapes_dir, planned.ids)
-    for warning in planned.warnings:
+        fields = ask_claim(load(kb_dir), fields, editor)
+    added = add_with_feedback(kb_dir, shapes_dir, also_claims(NewClaim.from_options(fields), also), editor, dry_run,
+                              wait_seconds(wait, wait_timeout))
+    for warning in added.planned.warnings:
         click.echo(warning, err=True)
-    for claim_id, new in zip(planned.ids, news, strict=True):
-        claim = kb.claim(claim_id)
-        if dry_run:
-            click.echo(f"Would add claim {claim_id} to {planned.file}.")
-        else:
-            click.echo(f"Added claim {claim_id} at {claim.location if claim and claim.location else planned.file}.")
-        if claim and claim.modality:
-            how = "as given" if new.modality else "proposed from the quote's words; override with --modality"
-            click.echo(f"Modality: kb:{claim.modality} ({how}).")
-        click.echo("\n".join(feedback[claim_id]) or "It agrees or conflicts with no other claim yet.")
-    if dry_run:
-        click.echo(f"Dry run: the block it would append:\n\n{planned.block}\nNothing was written.")
-    else:
+    click.echo("\n".join(added.lines()))
+    if not dry_run:
         _remember(editor)
 
 
@@ -660,36 +625,19 @@ def apply_command(kb_dir: Path, shapes: Path | None, draft: Path, dry_run: bool,
 
     Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
     """
-    from .draft import apply_draft
-    from .feedback import claim_feedback, require_shapes
+    from .draft import apply_with_feedback
 
-    shapes_dir = _shapes(kb_dir, shapes)
-    require_shapes(shapes_dir)
     editor = _editor(by)
-    if dry_run:
-        outcomes, total = apply_draft(load(kb_dir), draft, dry_run=True, by=editor)
-    else:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            outcomes, total = apply_draft(kb, draft, by=editor)
-    added = [o.claim_id for o in outcomes if o.claim_id and not dry_run]
-    feedback = claim_feedback(load(kb_dir), shapes_dir, added) if added else {}
-    for outcome in outcomes:
+    applied = apply_with_feedback(kb_dir, _shapes(kb_dir, shapes), draft, editor, dry_run, wait_seconds(wait, wait_timeout))
+    for outcome in applied.outcomes:
         click.echo(outcome.message)
         for warning in outcome.warnings:
             click.echo(f"    {warning}", err=True)
-        for line in feedback.get(outcome.claim_id or "", []):
+        for line in applied.feedback.get(outcome.claim_id or "", []):
             click.echo(f"    {line}")
-    refused = [o for o in outcomes if o.claim_id is None]
-    skipped = total - len(outcomes)
-    if refused:
-        raise KbError(f"{len(refused)} of {len(outcomes)} accepted entries refused; nothing was added. "
-                        "Fix them and run again.")
-    if dry_run:
-        click.echo(f"Dry run: {len(outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written.")
-    else:
-        click.echo(f"Added {len(outcomes)} claim(s), {skipped} entries not accepted. Run `kb check` to see conflicts.")
-        if outcomes:
-            _remember(editor)
+    click.echo(applied.summary())
+    if applied.outcomes and not dry_run:
+        _remember(editor)
 
 
 @main.command("add-editor")

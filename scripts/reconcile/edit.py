@@ -40,6 +40,14 @@ class NewClaim:
     modality: str | None = None  # a kb:modalities option ("must-not"...), "none", or None to propose one from the quote
     new_value: bool = False  # a category the topic does not list yet is added to its values
 
+    @classmethod
+    def from_options(cls, fields: dict) -> NewClaim:
+        """A claim from `kb add-claim`'s options, refused when one it cannot do without is missing."""
+        missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
+        if missing:
+            raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
+        return cls(**fields)
+
 
 def prepare_claim(kb: KnowledgeBase, new: NewClaim, taken: set[str] | None = None) -> tuple[str, Anchor, Value]:
     """Check a new claim against the knowledge base; returns its id, anchor and value or raises KbError.
