@@ -410,7 +410,7 @@ def new_topic_command(kb_dir: Path, show: int, dry_run: bool, wait: bool, wait_t
         from .feedback import with_block
 
         block = topic_block(load(kb_dir), **fields)
-        click.echo(f"Would add to {kb_dir / 'topics.ttl'}:\n\n{block}")
+        click.echo(f"Would add to {kb_dir / TOPICS_FILE}:\n\n{block}")
         if show > 0:
             _print_passages(with_block(kb_dir, block, kb_dir / TOPICS_FILE), fields["topic_id"], show)
         click.echo("Dry run: nothing was written.")
@@ -575,14 +575,10 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
 
     Passages a claim already quotes are skipped. Without --out or -i the proposals are printed.
     """
-    from .inputs import suggest as did_you_mean
-    from .suggest import propose
+    from .suggest import proposals_lines, propose
 
     kb = load(kb_dir)
-    if source not in kb.sources:
-        raise KbError(did_you_mean(source, list(kb.sources), "source"))
     proposals = propose(kb, source)
-    path = kb.sources_dir / kb.sources[source].file_name
     if interactive:
         from .feedback import require_shapes
         from .walk import walk
@@ -596,20 +592,12 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
             _remember(editor)
     elif out is not None:
         from .draft import write_draft
-        from .turtle import write_atomic
 
-        if out.exists():
-            raise KbError(f"{out}: the file exists; give another --out or remove it first.")
-        write_atomic(out, write_draft(kb, source, proposals, out))
+        write_draft(kb, source, proposals, out)
         click.echo(f"Wrote {len(proposals)} proposal(s) for source {source} to {out}. "
                    f"Set accept = true on those to add, then run `kb apply {out}`.")
     else:
-        for proposal in proposals:
-            click.echo(f"{path}:{proposal.line}: {proposal.quote}")
-            for number, option in enumerate(proposal.options, start=1):
-                click.echo(f"    {number}. {option.topic} ({option.context}) value {option.value or '?'!r} "
-                           f"score {option.score:.2f}")
-        click.echo(f"{len(proposals)} proposal(s). Write them to a draft with --out FILE, or walk through them with -i.")
+        click.echo("\n".join(proposals_lines(kb, source, proposals)))
 
 
 @main.command("apply")

@@ -23,6 +23,7 @@ from .load import KnowledgeBase, load
 from .lock import writing
 from .quotes import QuoteError, find_quote
 from .suggest import Proposal
+from .turtle import write_atomic
 
 HEADER = """\
 # Proposed claims of source {source} ({file}), made by `kb suggest`.
@@ -37,8 +38,15 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def write_draft(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> str:
-    """The text of a draft file for `proposals` (the caller writes it)."""
+def write_draft(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> None:
+    """Write `proposals` to a new draft file for a person to edit; an existing file is never replaced."""
+    if draft.exists():
+        raise KbError(f"{draft}: the file exists; give another --out or remove it first.")
+    write_atomic(draft, draft_text(kb, source, proposals, draft))
+
+
+def draft_text(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> str:
+    """The text of a draft file for `proposals`: TOML, each entry with `accept = false` and its other options."""
     source_file = kb.sources[source].file_name
     parts = [HEADER.format(source=source, file=source_file, draft=draft), f"source = {toml_string(source)}\n"]
     for proposal in proposals:
