@@ -124,7 +124,10 @@ def plan_claims(kb: KnowledgeBase, news: list[NewClaim], by: str, when: str | No
 
 
 def duplicate_warnings(kb: KnowledgeBase, claim_id: str, new: NewClaim, anchor: Anchor, value: Value) -> list[str]:
-    """Claims of the same source, topic and context that state the same value or quote overlapping words."""
+    """Claims of the same source, topic and context that state the same value or quote overlapping words.
+
+    Retracted claims are left out: restating what a retracted claim got wrong is how it is corrected.
+    """
     position = position_iri(Claim(
         id=claim_id, source=new.source, source_file="", topic=new.topic, context=new.context, quote=anchor.exact,
         prefix="", suffix="", start=anchor.start, end=anchor.end, stated=new.value, min=value.min, max=value.max,
@@ -132,7 +135,7 @@ def duplicate_warnings(kb: KnowledgeBase, claim_id: str, new: NewClaim, anchor: 
         members=value.members, empty_set=value.empty_set))
     warnings = []
     for claim in kb.claims:
-        if (claim.source, claim.topic, claim.context) != (new.source, new.topic, new.context):
+        if claim.retracted or (claim.source, claim.topic, claim.context) != (new.source, new.topic, new.context):
             continue
         if claim.start < anchor.end and anchor.start < claim.end:
             why = "quotes overlapping words"
