@@ -149,7 +149,7 @@ def fixture_site(tmp_path_factory) -> Path:
 
 def add_page(kb_dir: Path, tmp_path: Path, key: str, text: str, topics: str = "") -> Path:
     """Add `text` as source `key` (after appending the Turtle `topics` to topics.ttl); returns kb_dir."""
-    from reconcile.edit import add_source
+    from reconcile.sources import add_source
 
     if topics:
         with (kb_dir / "topics.ttl").open("a", encoding="utf-8") as out:

@@ -1,4 +1,4 @@
-"""Every command and finding code is documented in the README."""
+"""Every command, finding code and module is documented in the README."""
 import re
 
 from click.testing import CliRunner
@@ -23,6 +23,16 @@ def test_every_finding_code_is_in_the_readme():
     codes |= {"quote-changed", "quote-vanished"}
     missing = sorted(code for code in codes if f"`{code}`" not in README)
     assert len(codes) > 30 and missing == []
+
+
+def test_every_module_is_in_the_readmes_map_of_the_code():
+    package = ROOT / "scripts" / "reconcile"
+    modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    modules |= {p.stem for p in (package / "shacl").glob("*.py") if p.stem != "__init__"}
+    code_map = README[README.index("Where the code lives"):]
+    code_map = code_map[:code_map.index("\n## ")]
+    missing = sorted(name for name in modules if f"`{name}`" not in code_map)
+    assert len(modules) > 50 and missing == [], f"add these modules to the README's map of the code: {missing}"
 
 
 def test_help_documents_exit_codes():

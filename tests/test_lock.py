@@ -17,11 +17,12 @@ from click.testing import CliRunner
 
 from reconcile.cli import main
 from reconcile.conflicts import find_conflicts
-from reconcile.edit import NewClaim, add_claim, add_source
+from reconcile.edit import NewClaim, add_claim
 from reconcile.gate import run_check
 from reconcile.load import KnowledgeBase, load
 from reconcile.lock import LOCK_FILE, kb_lock, writing
 from reconcile.reviews import read_reviews, reviewed_conflicts
+from reconcile.sources import add_source
 
 from conftest import SHAPES, tree_digest
 

@@ -196,3 +196,13 @@ def test_feedback_on_a_claim_no_longer_counts_a_retracted_one_holding_its_positi
     assert agreement(load(kb_dir)) == ["agreement: it joins the position '3 weeks' held by b and c."]
     assert retract(kb_dir, "c-nsaid-avoid-after", "--reason", REASON).exit_code == 0
     assert agreement(load(kb_dir)) == ["agreement: it joins the position '3 weeks' held by b."]
+
+
+def test_restating_a_retracted_claim_is_no_likely_duplicate(kb_dir):
+    args = ["add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "c", "--topic", "nsaid-avoid-after",
+            "--context", "after-treatment", "--quote", "Stop NSAIDs 3 days before treatment.", "--value", "three weeks"]
+    dry_run = CliRunner().invoke(main, [str(a) for a in [*args, "--dry-run"]])
+    assert "claim c-nsaid-avoid-after of the same source, topic and context states the same value" in dry_run.output
+    assert retract(kb_dir, "c-nsaid-avoid-after", "--reason", REASON).exit_code == 0
+    again = CliRunner().invoke(main, [str(a) for a in args])
+    assert again.exit_code == 0 and "warning" not in again.output, again.output

@@ -3,9 +3,9 @@ import pytest
 from click.testing import CliRunner
 
 from reconcile.cli import main
-from reconcile.draft import apply_draft, check_draft, write_draft
-from reconcile.edit import add_source
+from reconcile.draft import apply_draft, check_draft, draft_text
 from reconcile.load import load
+from reconcile.sources import add_source
 from reconcile.suggest import Option, propose
 
 from conftest import SHAPES, tree_digest
@@ -162,7 +162,7 @@ def test_two_entries_on_one_topic_get_distinct_ids_and_a_repeated_quote_keeps_it
     assert [(p.quote, p.start) for p in proposals] == [
         ("Avoid NSAIDs for 2 days after.", 0), ("Avoid NSAIDs for 2 days after.", 37), ("Stop NSAIDs 9 days after.", 68)]
     draft = tmp_path / "e.toml"
-    draft.write_text(write_draft(kb, "e", proposals[1:], draft).replace("accept = false", "accept = true"))
+    draft.write_text(draft_text(kb, "e", proposals[1:], draft).replace("accept = false", "accept = true"))
     outcomes, total = check_draft(kb, draft)
     assert [o.claim_id for o in outcomes] == ["e-nsaid-avoid-after", "e-nsaid-avoid-after-2"] and total == 2
     added, _ = apply_draft(kb, draft, by="ed")

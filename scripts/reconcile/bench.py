@@ -24,10 +24,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block, source_block
+from .edit import CLAIMS_FILE_COMMENT, NewClaim, add_claim, claim_block
 from .paths import CLAIMS_DIR, CONTEXTS_FILE, EDITORS_FILE, SOURCES_DIR, SOURCES_FILE, TOPICS_FILE, VOCAB_FILE
 from .quotes import anchor_at
 from .render import GENERATED
+from .sources import source_block
 from .turtle import header
 from .values import parse_value
 from .vocab import CANONICAL_UNIT, QUANTITY_KINDS, SAFETY_LEVELS

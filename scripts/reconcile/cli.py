@@ -9,15 +9,18 @@ import click
 
 from . import export, report
 from .conflicts import find_conflicts
-from .edit import NewClaim, SourceProfile, add_claims, add_source, also_claims, check_text, new_topic, plan_source, topic_block
+from .edit import NewClaim, also_claims
 from .errors import EXIT_USAGE, FindingsError, KbError
 from .gate import FAIL_ON, run_check
+from .inputs import check_text
 from .load import KnowledgeBase, load
 from .lock import wait_seconds, writing
 from .modality import MODALITIES
-from .paths import BASELINE_FILE, TOPICS_FILE
+from .paths import BASELINE_FILE, SOURCES_FILE, TOPICS_FILE
 from .reviews import record_review, reviewed_conflicts, write_baseline
 from .shacl import ENGINES
+from .sources import SourceProfile, add_source, plan_source
+from .topics import new_topic, topic_block
 from .vocab import DECISIONS, QUANTITY_KINDS, SAFETY_LEVELS, SEVERITIES, SEVERITY_RANK, STATUSES
 
 
@@ -121,7 +124,7 @@ def _remote(endpoint: str, query_path: str, store_path: str, timeout: float, gra
               help="Which conflicts fail the check: new (in neither kb/reviews.ttl nor kb/baseline.ttl, or with "
                    "claims added since), unreviewed (also stale reviews and the baseline: no person has decided), "
                    "any, or never.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(report.CHECK_FORMATS), default=None,
               help="Output format [default: github inside GitHub Actions, else text].")
 def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, query_path: str, store_path: str,
           timeout: float, graph: str, cache: bool, fail_on: str, fmt: str | None) -> None:
@@ -142,17 +145,7 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
     result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
-    fmt = fmt or ("github" if in_actions else "text")
-    if fmt == "json":
-        click.echo(report.findings_json(result), nl=False)
-    elif fmt == "sarif":
-        click.echo(report.sarif(result), nl=False)
-    else:
-        text = report.check_text(result, fail_on)
-        if fmt == "github":
-            click.echo(report.github_annotations(result), nl=False)
-            text = report.without_workflow_commands(text)
-        click.echo(text, nl=False)
+    click.echo(report.check_output(result, fmt or ("github" if in_actions else "text"), fail_on), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_path:
         with open(summary_path, "a", encoding="utf-8") as summary:
@@ -184,7 +177,7 @@ def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str) -> None:
 @click.option("--topic", help="Only claims on this topic.")
 def claims(kb_dir: Path, fmt: str, source: str | None, topic: str | None) -> None:
     """List every claim with its quote, offsets and normalized value."""
-    from .edit import suggest as did_you_mean
+    from .inputs import suggest as did_you_mean
 
     kb = load(kb_dir)
     if source is not None and source not in kb.sources:
@@ -315,46 +308,21 @@ def _remember(editor: str) -> None:
 def add_claim_command(kb_dir: Path, shapes: Path | None, interactive: bool, by: str | None, also: tuple[str, ...],
                       dry_run: bool, wait: bool, wait_timeout: float | None, **fields) -> None:
     """Add a claim: anchor the quote, normalize the value, append it, and say which claims it agrees or conflicts with."""
-    from .feedback import claim_feedback, require_shapes, with_block
+    from .feedback import add_with_feedback, require_shapes
 
     shapes_dir = _shapes(kb_dir, shapes)
     require_shapes(shapes_dir)
     editor = _editor(by, interactive)
     if interactive:
-        from .identity import require_editor
         from .interactive import ask_claim
 
-        kb = load(kb_dir)
-        require_editor(kb, editor)
-        fields = ask_claim(kb, fields)
-    missing = [name for name in ("source", "topic", "quote", "value") if not fields.get(name)]
-    if missing:
-        raise KbError(f"Missing {', '.join('--' + m for m in missing)}; give them or use --interactive.")
-    news = also_claims(NewClaim(**fields), also)
-    if dry_run:
-        planned = add_claims(load(kb_dir), news, editor, dry_run=True)
-        kb = with_block(kb_dir, planned.block, planned.file)
-        feedback = claim_feedback(kb, shapes_dir, planned.ids)
-    else:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            planned = add_claims(kb, news, editor)
-            kb = load(kb_dir)
-            feedback = claim_feedback(kb, shapes_dir, planned.ids)
-    for warning in planned.warnings:
+        fields = ask_claim(load(kb_dir), fields, editor)
+    added = add_with_feedback(kb_dir, shapes_dir, also_claims(NewClaim.from_options(fields), also), editor, dry_run,
+                              wait_seconds(wait, wait_timeout))
+    for warning in added.planned.warnings:
         click.echo(warning, err=True)
-    for claim_id, new in zip(planned.ids, news, strict=True):
-        claim = kb.claim(claim_id)
-        if dry_run:
-            click.echo(f"Would add claim {claim_id} to {planned.file}.")
-        else:
-            click.echo(f"Added claim {claim_id} at {claim.location if claim and claim.location else planned.file}.")
-        if claim and claim.modality:
-            how = "as given" if new.modality else "proposed from the quote's words; override with --modality"
-            click.echo(f"Modality: kb:{claim.modality} ({how}).")
-        click.echo("\n".join(feedback[claim_id]) or "It agrees or conflicts with no other claim yet.")
-    if dry_run:
-        click.echo(f"Dry run: the block it would append:\n\n{planned.block}\nNothing was written.")
-    else:
+    click.echo("\n".join(added.lines()))
+    if not dry_run:
         _remember(editor)
 
 
@@ -415,7 +383,7 @@ def add_source_command(kb_dir: Path, file: Path, by: str | None, dry_run: bool, 
     if dry_run:
         planned = plan_source(load(kb_dir), file, by=editor, profile=profile, **fields)
         click.echo(f"Would copy {file} to {planned.target} ({len(planned.data)} bytes) and add to "
-                   f"{kb_dir / 'sources.ttl'}:\n\n{planned.block}\nDry run: nothing was written.")
+                   f"{kb_dir / SOURCES_FILE}:\n\n{planned.block}\nDry run: nothing was written.")
         return
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
         key = add_source(kb, file, by=editor, profile=profile, **fields)
@@ -442,7 +410,7 @@ def new_topic_command(kb_dir: Path, show: int, dry_run: bool, wait: bool, wait_t
         from .feedback import with_block
 
         block = topic_block(load(kb_dir), **fields)
-        click.echo(f"Would add to {kb_dir / 'topics.ttl'}:\n\n{block}")
+        click.echo(f"Would add to {kb_dir / TOPICS_FILE}:\n\n{block}")
         if show > 0:
             _print_passages(with_block(kb_dir, block, kb_dir / TOPICS_FILE), fields["topic_id"], show)
         click.echo("Dry run: nothing was written.")
@@ -607,14 +575,10 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
 
     Passages a claim already quotes are skipped. Without --out or -i the proposals are printed.
     """
-    from .edit import suggest as did_you_mean
-    from .suggest import propose
+    from .suggest import proposals_lines, propose
 
     kb = load(kb_dir)
-    if source not in kb.sources:
-        raise KbError(did_you_mean(source, list(kb.sources), "source"))
     proposals = propose(kb, source)
-    path = kb.sources_dir / kb.sources[source].file_name
     if interactive:
         from .feedback import require_shapes
         from .walk import walk
@@ -628,20 +592,12 @@ def suggest_command(kb_dir: Path, shapes: Path | None, source: str, out: Path | 
             _remember(editor)
     elif out is not None:
         from .draft import write_draft
-        from .turtle import write_atomic
 
-        if out.exists():
-            raise KbError(f"{out}: the file exists; give another --out or remove it first.")
-        write_atomic(out, write_draft(kb, source, proposals, out))
+        write_draft(kb, source, proposals, out)
         click.echo(f"Wrote {len(proposals)} proposal(s) for source {source} to {out}. "
                    f"Set accept = true on those to add, then run `kb apply {out}`.")
     else:
-        for proposal in proposals:
-            click.echo(f"{path}:{proposal.line}: {proposal.quote}")
-            for number, option in enumerate(proposal.options, start=1):
-                click.echo(f"    {number}. {option.topic} ({option.context}) value {option.value or '?'!r} "
-                           f"score {option.score:.2f}")
-        click.echo(f"{len(proposals)} proposal(s). Write them to a draft with --out FILE, or walk through them with -i.")
+        click.echo("\n".join(proposals_lines(kb, source, proposals)))
 
 
 @main.command("apply")
@@ -657,36 +613,19 @@ def apply_command(kb_dir: Path, shapes: Path | None, draft: Path, dry_run: bool,
 
     Every accepted entry is checked first; when one is refused, nothing is added (exit 2).
     """
-    from .draft import apply_draft
-    from .feedback import claim_feedback, require_shapes
+    from .draft import apply_with_feedback
 
-    shapes_dir = _shapes(kb_dir, shapes)
-    require_shapes(shapes_dir)
     editor = _editor(by)
-    if dry_run:
-        outcomes, total = apply_draft(load(kb_dir), draft, dry_run=True, by=editor)
-    else:
-        with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
-            outcomes, total = apply_draft(kb, draft, by=editor)
-    added = [o.claim_id for o in outcomes if o.claim_id and not dry_run]
-    feedback = claim_feedback(load(kb_dir), shapes_dir, added) if added else {}
-    for outcome in outcomes:
+    applied = apply_with_feedback(kb_dir, _shapes(kb_dir, shapes), draft, editor, dry_run, wait_seconds(wait, wait_timeout))
+    for outcome in applied.outcomes:
         click.echo(outcome.message)
         for warning in outcome.warnings:
             click.echo(f"    {warning}", err=True)
-        for line in feedback.get(outcome.claim_id or "", []):
+        for line in applied.feedback.get(outcome.claim_id or "", []):
             click.echo(f"    {line}")
-    refused = [o for o in outcomes if o.claim_id is None]
-    skipped = total - len(outcomes)
-    if refused:
-        raise KbError(f"{len(refused)} of {len(outcomes)} accepted entries refused; nothing was added. "
-                        "Fix them and run again.")
-    if dry_run:
-        click.echo(f"Dry run: {len(outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written.")
-    else:
-        click.echo(f"Added {len(outcomes)} claim(s), {skipped} entries not accepted. Run `kb check` to see conflicts.")
-        if outcomes:
-            _remember(editor)
+    click.echo(applied.summary())
+    if applied.outcomes and not dry_run:
+        _remember(editor)
 
 
 @main.command("add-editor")

@@ -17,10 +17,13 @@ from pathlib import Path
 
 from .edit import NewClaim, add_claim, duplicate_warnings, prepare_claim
 from .errors import KbError
+from .feedback import claim_feedback, require_shapes
 from .identity import require_editor
 from .load import KnowledgeBase, load
+from .lock import writing
 from .quotes import QuoteError, find_quote
 from .suggest import Proposal
+from .turtle import write_atomic
 
 HEADER = """\
 # Proposed claims of source {source} ({file}), made by `kb suggest`.
@@ -35,8 +38,15 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def write_draft(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> str:
-    """The text of a draft file for `proposals` (the caller writes it)."""
+def write_draft(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> None:
+    """Write `proposals` to a new draft file for a person to edit; an existing file is never replaced."""
+    if draft.exists():
+        raise KbError(f"{draft}: the file exists; give another --out or remove it first.")
+    write_atomic(draft, draft_text(kb, source, proposals, draft))
+
+
+def draft_text(kb: KnowledgeBase, source: str, proposals: list[Proposal], draft: Path) -> str:
+    """The text of a draft file for `proposals`: TOML, each entry with `accept = false` and its other options."""
     source_file = kb.sources[source].file_name
     parts = [HEADER.format(source=source, file=source_file, draft=draft), f"source = {toml_string(source)}\n"]
     for proposal in proposals:
@@ -175,3 +185,41 @@ def apply_draft(kb: KnowledgeBase, path: Path, dry_run: bool = False, by: str = 
                              outcome.warnings))
         kb = load(kb.root)  # the next entry's id and duplicate check see this claim
     return added, total
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What `kb apply` did with a draft: an outcome per accepted entry, and what each added claim relates to."""
+
+    outcomes: list[Outcome]
+    total: int  # entries in the draft, accepted or not
+    feedback: dict[str, list[str]]
+    dry_run: bool
+
+    @property
+    def refused(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.claim_id is None]
+
+    def summary(self) -> str:
+        """The closing sentence; a KbError when any entry was refused, since then nothing was added."""
+        skipped = self.total - len(self.outcomes)
+        if self.refused:
+            raise KbError(f"{len(self.refused)} of {len(self.outcomes)} accepted entries refused; nothing was added. "
+                          "Fix them and run again.")
+        if self.dry_run:
+            return f"Dry run: {len(self.outcomes)} claim(s) would be added, {skipped} entries not accepted; nothing was written."
+        return f"Added {len(self.outcomes)} claim(s), {skipped} entries not accepted. Run `kb check` to see conflicts."
+
+
+def apply_with_feedback(root: Path, shapes_dir: Path, path: Path, by: str, dry_run: bool = False,
+                        wait: float | None = 0.0) -> Applied:
+    """`apply_draft` on the knowledge base at `root` under the write lock, with each added claim's relations."""
+    require_shapes(shapes_dir)
+    if dry_run:
+        outcomes, total = apply_draft(load(root), path, dry_run=True, by=by)
+    else:
+        with writing(root, wait) as kb:
+            outcomes, total = apply_draft(kb, path, by=by)
+    added = [o.claim_id for o in outcomes if o.claim_id and not dry_run]
+    feedback = claim_feedback(load(root), shapes_dir, added) if added else {}
+    return Applied(outcomes, total, feedback, dry_run)

@@ -16,13 +16,16 @@ import json
 import re
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .conflicts import Conflict
 from .model import PREFIXES, Claim
 from .values import normalized, position
+
+if TYPE_CHECKING:  # conflicts imports the SHACL package, whose report writer uses this module's serializers
+    from .conflicts import Conflict
 
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 _PREFIX_LINE = re.compile(r"^@prefix [^\n]*\n", re.MULTILINE)

@@ -8,10 +8,13 @@ store only, never to a file.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .conflicts import Conflict, find_conflicts
+from .edit import NewClaim, PlannedClaims, add_claims
 from .load import KnowledgeBase, load
+from .lock import writing
 from .model import Claim, position_iri
 from .paths import CONFLICT_SHAPES
 from .reviews import reviewed_conflicts
@@ -36,6 +39,52 @@ def with_block(root: Path, block: str, file: Path) -> KnowledgeBase:
     assert isinstance(kb.store, LocalStore)  # a loaded folder, never a remote store
     kb.store.load_turtle(header("Planned change, in memory only.") + "\n" + block, file.resolve().as_uri())
     return kb
+
+
+@dataclass(frozen=True)
+class AddedClaims:
+    """Claims added (or, on a dry run, planned) and what each agrees or conflicts with."""
+
+    news: list[NewClaim]
+    planned: PlannedClaims
+    kb: KnowledgeBase  # the knowledge base with them in it
+    feedback: dict[str, list[str]]
+    dry_run: bool
+
+    def lines(self) -> list[str]:
+        """What `kb add-claim` prints: where each claim went, its modality and its relations."""
+        lines = []
+        for claim_id, new in zip(self.planned.ids, self.news, strict=True):
+            claim = self.kb.claim(claim_id)
+            if self.dry_run:
+                lines.append(f"Would add claim {claim_id} to {self.planned.file}.")
+            else:
+                lines.append(f"Added claim {claim_id} at {claim.location if claim and claim.location else self.planned.file}.")
+            if claim and claim.modality:
+                how = "as given" if new.modality else "proposed from the quote's words; override with --modality"
+                lines.append(f"Modality: kb:{claim.modality} ({how}).")
+            lines.append("\n".join(self.feedback[claim_id]) or "It agrees or conflicts with no other claim yet.")
+        if self.dry_run:
+            lines.append(f"Dry run: the block it would append:\n\n{self.planned.block}\nNothing was written.")
+        return lines
+
+
+def add_with_feedback(root: Path, shapes_dir: Path, news: list[NewClaim], by: str, dry_run: bool = False,
+                      wait: float | None = 0.0) -> AddedClaims:
+    """Add `news` to the knowledge base at `root` under the write lock (or plan them, on a dry run) and explain them.
+
+    The feedback is read under the same lock, so it describes the claims next to exactly
+    the ones written before them.
+    """
+    require_shapes(shapes_dir)
+    if dry_run:
+        planned = add_claims(load(root), news, by, dry_run=True)
+        kb = with_block(root, planned.block, planned.file)
+        return AddedClaims(news, planned, kb, claim_feedback(kb, shapes_dir, planned.ids), dry_run)
+    with writing(root, wait) as locked:
+        planned = add_claims(locked, news, by)
+        kb = load(root)
+        return AddedClaims(news, planned, kb, claim_feedback(kb, shapes_dir, planned.ids), dry_run)
 
 
 def claim_feedback(kb: KnowledgeBase, shapes_dir: Path, claim_ids: list[str]) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase
 from .quotes import QuoteError, find_quote, line_of
 from .values import ValueParseError, describe, parse_value
@@ -13,8 +14,12 @@ def _choose(prompt: str, choices: list[str], default: str | None = None) -> str:
     return click.prompt(prompt, type=click.Choice(choices), default=default, show_choices=len(choices) <= 12)
 
 
-def ask_claim(kb: KnowledgeBase, fields: dict) -> dict:
-    """Fill in missing fields by asking; each answer is checked before the next question."""
+def ask_claim(kb: KnowledgeBase, fields: dict, by: str) -> dict:
+    """Fill in missing fields by asking; each answer is checked before the next question.
+
+    The editor `by` is checked first, so nobody answers every question to be refused at the end.
+    """
+    require_editor(kb, by)
     fields = dict(fields)
     if not fields.get("source"):
         for source in kb.sources.values():

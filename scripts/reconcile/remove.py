@@ -14,8 +14,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 
 from .conflicts import Conflict, find_conflicts
-from .edit import suggest
 from .errors import KbError
+from .inputs import suggest
 from .load import KnowledgeBase, read_text
 from .model import CLAIM, REVIEW, Claim
 from .reviews import Review, read_baseline, read_reviews, reviewed_conflicts

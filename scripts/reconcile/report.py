@@ -14,6 +14,8 @@ from .model import Claim
 from .values import position
 from .vocab import STATUS_LABELS
 
+CHECK_FORMATS = ("text", "json", "sarif", "github")
+
 
 def conflicts_text(conflicts: list[Conflict]) -> str:
     lines = []
@@ -110,6 +112,18 @@ def _annotation(level: str, location, message: str) -> str:
     if location is None:
         return f"::{level}::{message}"
     return f"::{level} file={location.path},line={location.line}::{message}"
+
+
+def check_output(result: CheckResult, fmt: str, fail_on: str) -> str:
+    """What `kb check --format FMT` prints; github is the text form with each problem also annotated."""
+    if fmt == "json":
+        return findings_json(result)
+    if fmt == "sarif":
+        return sarif(result)
+    text = check_text(result, fail_on)
+    if fmt == "github":
+        return github_annotations(result) + without_workflow_commands(text)
+    return text
 
 
 def step_summary(result: CheckResult, fail_on: str) -> str:

@@ -14,8 +14,8 @@ import re
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from .edit import check_text, suggest
 from .errors import KbError
+from .inputs import check_text, suggest
 from .load import KnowledgeBase
 from .model import CLAIM, Claim
 from .provenance import now

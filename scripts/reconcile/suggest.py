@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .errors import KbError
+from .inputs import suggest
 from .load import KnowledgeBase
 from .model import Claim, Topic
 from .segments import Passage, is_candidate, is_heading, is_statement, passages
@@ -74,6 +76,8 @@ def propose(kb: KnowledgeBase, source: str, claims: list[Claim] | None = None,
     and to skip (default: every claim of the knowledge base); the benchmark leaves a
     source's own claims out of it.
     """
+    if source not in kb.sources:
+        raise KbError(suggest(source, list(kb.sources), "source"))
     claims = kb.claims if claims is None else claims
     index = index or build_index(kb, claims)
     text = kb.source_text(source)
@@ -86,6 +90,19 @@ def propose(kb: KnowledgeBase, source: str, claims: list[Claim] | None = None,
         if is_candidate(passage) or proposal.best and proposal.best.score >= resemblance:
             proposals.append(proposal)
     return proposals
+
+
+def proposals_lines(kb: KnowledgeBase, source: str, proposals: list[Proposal]) -> list[str]:
+    """What `kb suggest SOURCE` prints: each passage at its file and line, with its ranked options."""
+    path = kb.sources_dir / kb.sources[source].file_name
+    lines = []
+    for proposal in proposals:
+        lines.append(f"{path}:{proposal.line}: {proposal.quote}")
+        for number, option in enumerate(proposal.options, start=1):
+            lines.append(f"    {number}. {option.topic} ({option.context}) value {option.value or '?'!r} "
+                         f"score {option.score:.2f}")
+    lines.append(f"{len(proposals)} proposal(s). Write them to a draft with --out FILE, or walk through them with -i.")
+    return lines
 
 
 def proposal_for(kb: KnowledgeBase, index: TopicIndex, source: str, passage: Passage, limit: int = 3) -> Proposal:
