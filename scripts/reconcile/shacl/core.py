@@ -39,6 +39,9 @@ _NODE_KINDS = {
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))", SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
+# Components whose pattern only filters (a value is missing): it reads the focus node from the targets beside it.
+# Every other component's pattern on a property shape starts by matching the path from the focus node.
+FILTER_ONLY = frozenset({SH.minCount, SH.hasValue, SH.qualifiedMinCount})
 TYPE_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"  # instances of a class and of its subclasses
 
 

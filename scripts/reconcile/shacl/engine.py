@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from ..errors import KbError
 from ..model import KB, local_name
-from .core import TYPE_OF, Names, constraint_patterns
+from .core import FILTER_ONLY, TYPE_OF, Names, constraint_patterns
 from .results import Result
 
 _THIS = re.compile(r"\$this\b")
@@ -47,6 +48,8 @@ class ShapeQuery:
     path: Node | None = None  # the property shape's sh:path
     constraint: Node | None = None  # the SPARQL constraint node (sh:sourceConstraint)
     tail: str = ""  # solution modifiers after the WHERE pattern (GROUP BY, ORDER BY...)
+    value: str | None = None  # a core constraint's value variable
+    joins: bool = False  # a core constraint whose pattern binds ?this itself, so it can share one query (see _batches)
 
     def query(self, focus: list[URIRef] | None = None) -> str:
         """The batch query; with `focus`, only those focus nodes are validated (as pySHACL's focus_nodes).
@@ -169,6 +172,7 @@ def _core_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQue
         path = shapes.value(level, SH.path)
         for component, pattern, value in constraint_patterns(shapes, level, "?this", Names()):
             compiled.append(ShapeQuery(
+                value=value, joins=path is not None and component not in FILTER_ONLY,
                 shape=level, prefixes="", head=f"SELECT DISTINCT ?this{f' ({value} AS ?value)' if value else ''}",
                 targets=targets, body=pattern,
                 message=str(shapes.value(level, SH.message)
@@ -179,6 +183,39 @@ def _core_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQue
                 component=component_of(component), path=path,
             ))
     return compiled
+
+
+def _batches(compiled: list[RuleQuery | ShapeQuery]) -> list[RuleQuery | list[int]]:
+    """The rules, in order, and between them the constraints' positions in `compiled`, in groups that share a query.
+
+    Constraints whose patterns each match the path from ?this and that have the same
+    targets are grouped: a UNION of their patterns, joined with the targets once, finds
+    what they find one by one (standard SPARQL, evaluated bottom-up), in one pass over
+    the focus nodes instead of one per constraint. A rule closes the groups before it.
+    """
+    batches: list[RuleQuery | list[int]] = []
+    open_groups: dict[str, list[int]] = {}
+    for position, item in enumerate(compiled):
+        if isinstance(item, RuleQuery):
+            batches.append(item)
+            open_groups = {}
+        elif item.joins and item.targets in open_groups:
+            open_groups[item.targets].append(position)
+        else:
+            group = [position]
+            batches.append(group)
+            if item.joins:
+                open_groups[item.targets] = group
+    return batches
+
+
+def _union_query(items: list[ShapeQuery], focus: list[URIRef] | None) -> str:
+    """One query for several joining constraints; ?shBranch says which one a solution violates."""
+    branches = " UNION ".join(
+        f"{{ {item.body} BIND ({index} AS ?shBranch){f' BIND ({item.value} AS ?value)' if item.value else ''} }}"
+        for index, item in enumerate(items))
+    targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", items[0].targets)
+    return f"SELECT DISTINCT ?this ?value ?shBranch WHERE {{\n{_values(focus)} {targets}\n{branches}\n}}"
 
 
 def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIRef] | None = None,
@@ -194,30 +231,43 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     inline = _inlined(focus)
     keep = set(focus) if focus is not None and inline is None else None
     has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
-    results = []
-    for item in compiled:
-        if isinstance(item, RuleQuery):
-            store.infer(item.query(_inlined(rule_focus)))
+    found: dict[int, list[Result]] = {}  # by position in `compiled`: results come out in its order
+    for batch in _batches(compiled):
+        if isinstance(batch, RuleQuery):
+            store.infer(batch.query(_inlined(rule_focus)))
             continue
-        ask = item.has_targets(inline)
+        items = [cast(ShapeQuery, compiled[position]) for position in batch]
+        ask = items[0].has_targets(inline)
         if ask not in has_targets:
             has_targets[ask] = store.ask(ask)
         if not has_targets[ask]:
             continue  # like pySHACL, skip shapes without focus nodes
-        seen = set()
-        for bindings in store.select(item.query(inline)):
-            key = (bindings.get("this"), bindings.get("value"))
-            if key in seen or (keep is not None and key[0] not in keep):
-                continue
-            seen.add(key)
-            value = key[1]
-            if value is None and item.constraint is not None:
-                value = key[0]  # a SPARQL constraint's value node, when ?value is unbound, is the focus node
-            results.append(Result(focus=key[0], value=value, severity=item.severity,
-                                  message=_fill(item.message, bindings), code=item.code, outcome=item.outcome,
-                                  shape=item.shape, component=item.component, path=item.path,
-                                  constraint=item.constraint))
-    return results
+        found.update(_select(store, batch, items, inline, keep))
+    return [result for position in sorted(found) for result in found[position]]
+
+
+def _select(store, batch: list[int], items: list[ShapeQuery], inline: list[URIRef] | None,
+            keep: set[URIRef] | None) -> dict[int, list[Result]]:
+    """The results of one query, for one constraint or a group of them, by position."""
+    if len(items) == 1:
+        solutions = ((0, bindings) for bindings in store.select(items[0].query(inline)))
+    else:
+        solutions = ((int(bindings.pop("shBranch")), bindings) for bindings in store.select(_union_query(items, inline)))
+    found: list[list[Result]] = [[] for _ in items]
+    seen: set[tuple[int, Node | None, Node | None]] = set()
+    for index, bindings in solutions:
+        item, key = items[index], (index, bindings.get("this"), bindings.get("value"))
+        if key in seen or (keep is not None and key[1] not in keep):
+            continue
+        seen.add(key)
+        value = key[2]
+        if value is None and item.constraint is not None:
+            value = key[1]  # a SPARQL constraint's value node, when ?value is unbound, is the focus node
+        found[index].append(Result(focus=key[1], value=value, severity=item.severity,
+                                   message=_fill(item.message, bindings), code=item.code, outcome=item.outcome,
+                                   shape=item.shape, component=item.component, path=item.path,
+                                   constraint=item.constraint))
+    return dict(zip(batch, found, strict=True))
 
 
 def _fill(message: str, bindings: dict) -> str:
