@@ -11,6 +11,7 @@ knowledge bases side by side: main, and a graph per pull request that CI drops a
 from __future__ import annotations
 
 import http.client
+import shutil
 import tempfile
 import urllib.error
 import urllib.parse
@@ -18,7 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -31,6 +32,7 @@ from .store import inferred_graph, rdflib_graph, solutions_as_rows, solutions_as
 DEFAULT_GRAPH = "urn:reconcile:kb"
 DEFAULT_TIMEOUT = 30.0  # seconds one request may take; --timeout changes it
 PUBLISH_BATCH_BYTES = 64 * 1024 * 1024  # N-Triples sent per request when publishing
+INFER_CHUNK_BYTES = 1024 * 1024  # a rule's answer is copied to its spool file in pieces of this size
 # A query parameter some stores take on a Graph Store Protocol POST to load without a transaction
 # (Oxigraph's bulk loader); stores that do not know it ignore it.
 BULK_PARAMETER = "no_transaction"
@@ -54,7 +56,7 @@ class RemoteStore:
         self.data_graph = graph
         self.inferred = inferred_graph(graph)
 
-    def _open(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False):
+    def _open(self, url: str, data: bytes | IO[bytes] | None, headers: dict, method: str, missing_ok: bool = False):
         """The store's answer as an open response (to stream), or None for a missing graph when `missing_ok`."""
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
@@ -72,7 +74,7 @@ class RemoteStore:
             raise KbError(f"{url}: cannot reach the store ({reason}); "
                           "check --endpoint and that the server runs.") from None
 
-    def _request(self, url: str, data: bytes | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
+    def _request(self, url: str, data: bytes | IO[bytes] | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
         response = self._open(url, data, headers, method, missing_ok)
         if response is None:
             return b""
@@ -127,11 +129,21 @@ class RemoteStore:
     def infer(self, construct: str) -> None:
         """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph, beside the data.
 
-        They stay until the next `kb publish` to the same graph, which drops them.
+        The answer is spooled to a temporary file and sent back from there in one request, so it
+        never sits in memory (the position rule builds some 400 bytes per claim). They stay until
+        the next `kb publish` to the same graph, which drops them.
         """
-        triples = self._query(construct, "application/n-triples")
-        if triples.strip():
-            self._request(self._graph_url(self.inferred), triples, {"Content-Type": "application/n-triples"}, "POST")
+        with tempfile.TemporaryFile() as spool:
+            response = self._open(self.query_url, self._form(construct),
+                                  {"Content-Type": "application/x-www-form-urlencoded",
+                                   "Accept": "application/n-triples"}, "POST")
+            with response:
+                shutil.copyfileobj(response, spool, INFER_CHUNK_BYTES)
+            size = spool.tell()
+            spool.seek(0)
+            if size:
+                self._request(self._graph_url(self.inferred), spool,
+                              {"Content-Type": "application/n-triples", "Content-Length": str(size)}, "POST")
 
     def _data(self) -> bytes:
         return self._request(self._graph_url(self.data_graph), None, {"Accept": "application/n-triples"}, "GET",
