@@ -82,9 +82,10 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
     ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil-page", "--topic",
            "first-results-time", "--quote", "Results after 3 months.", "--value", "3 months"))
     conflicts = [c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement]
+    ok(run("add-editor", "--kb", kb_dir, "evil-reviewer", "--name", HOSTILE))  # shown by name on the site
     for conflict in conflicts:
         ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged",
-               "--by", "ed", "--note", HOSTILE))
+               "--by", "evil-reviewer", "--note", HOSTILE))
     assert any(c.topic == "evil-topic" for c in conflicts)
     return kb_dir
 
