@@ -498,8 +498,8 @@ def test_ctrl_c_during_writes_leaves_no_temporary_file(kb_dir, tmp_path):
         assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")], (number, err)
         kb = load(kb_dir)  # parses
         if process.returncode == 0:
-            assert f"page-{number}" in kb.sources
-    assert not (kb_dir / ".lock").exists()
+            assert f"page-{number}" in kb.sources, (number, out, err)
+        assert not (kb_dir / ".lock").exists(), f"interrupt {number} left the lock file: {err}"
 
 
 def test_an_unwritable_step_summary_is_a_message(kb_dir, tmp_path):
