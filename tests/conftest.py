@@ -41,6 +41,13 @@ def user_config(tmp_path: Path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def new_user(user_config: Path) -> Path:
+    """A user who has never told `kb` who they are: nothing remembered."""
+    (user_config / "reconcile-kb" / "config.toml").unlink()
+    return user_config
+
+
+@pytest.fixture
 def kb_dir(tmp_path: Path) -> Path:
     """A writable copy of the test knowledge base."""
     return build_fixture_kb(tmp_path / "kb")

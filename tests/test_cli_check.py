@@ -53,7 +53,8 @@ def test_a_new_conflicting_claim_fails_with_an_annotation_at_its_line(kb_dir, tm
     assert "### Conflicts failing `--fail-on new`" in summary.read_text()
     conflict_id = next(c["id"] for c in json.loads(run("conflicts", "--kb", kb_dir, "--shapes", SHAPES,
                                                          "--status", "new-claims", "--format", "json").output))
-    run("review", conflict_id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "Seen.")
+    run("review", conflict_id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by", "rev",
+        "--note", "Seen.")
     assert run("check", "--kb", kb_dir, "--shapes", SHAPES).exit_code == 0
 
 

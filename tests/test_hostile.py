@@ -82,9 +82,10 @@ def hostile_kb(kb_dir: Path, tmp_path: Path) -> Path:
     ok(run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "ed", "--source", "evil-page", "--topic",
            "first-results-time", "--quote", "Results after 3 months.", "--value", "3 months"))
     conflicts = [c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement]
+    ok(run("add-editor", "--kb", kb_dir, "evil-reviewer", "--name", HOSTILE))  # shown by name on the site
     for conflict in conflicts:
         ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged",
-               "--by", HOSTILE, "--note", HOSTILE))
+               "--by", "evil-reviewer", "--note", HOSTILE))
     assert any(c.topic == "evil-topic" for c in conflicts)
     return kb_dir
 
@@ -410,25 +411,23 @@ def test_add_source_run_again_completes_a_pair_an_interruption_left_half_done(kb
 
 # Low-severity cases: each a clear message, exit 2, nothing left behind -------------------------------------------
 
-def test_reviewer_names_keep_letters_of_any_script(kb_dir):
+def test_reviewer_ids_keep_letters_of_any_script(kb_dir):
     conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
-    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
-           "José Müller", "--note", "n"))
-    ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by",
-           "李明", "--note", "n"))
+    for editor, name in (("josé-müller", "José Müller"), ("李明", "李明")):
+        ok(run("add-editor", "--kb", kb_dir, editor, "--name", name))
+        ok(run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--by", name,
+               "--note", "n"))
     assert [r.by for r in read_reviews(load(kb_dir))] == ["josé-müller", "李明"]
 
 
-def test_a_review_without_a_login_name_asks_for_by(kb_dir, monkeypatch):
-    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(os, "getuid", lambda: 2_000_000_123)  # a user id with no passwd entry
+def test_a_review_by_nobody_known_asks_for_by(kb_dir, new_user):
     before = tree_digest(kb_dir)
     conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
     result = run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged", "--note", "n")
-    assert result.exit_code == 2
-    assert result.output == ("Error: --by: there is no login name for user id 2000000123; give your name with --by. "
-                             "Nothing was changed.\n")
+    assert result.exit_code == 2 and "Say who is adding this: pass --by YOUR-ID" in result.output
+    undescribed = run("review", conflict.id, "--kb", kb_dir, "--shapes", SHAPES, "--decision", "acknowledged",
+                      "--by", "someone", "--note", "n")
+    assert undescribed.exit_code == 2 and "editor 'someone' is not described" in undescribed.output
     assert tree_digest(kb_dir) == before
 
 
@@ -499,8 +498,8 @@ def test_ctrl_c_during_writes_leaves_no_temporary_file(kb_dir, tmp_path):
         assert not [p for p in kb_dir.rglob("*") if p.name.endswith(".tmp")], (number, err)
         kb = load(kb_dir)  # parses
         if process.returncode == 0:
-            assert f"page-{number}" in kb.sources
-    assert not (kb_dir / ".lock").exists()
+            assert f"page-{number}" in kb.sources, (number, out, err)
+        assert not (kb_dir / ".lock").exists(), f"interrupt {number} left the lock file: {err}"
 
 
 def test_an_unwritable_step_summary_is_a_message(kb_dir, tmp_path):

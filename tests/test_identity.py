@@ -17,13 +17,6 @@ def run(*args, input=None):
     return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
-@pytest.fixture
-def new_user(user_config):
-    """A user who has never told `kb` who they are."""
-    config_file().unlink()
-    return user_config
-
-
 def test_a_new_user_without_by_is_told_how_to_say_who_they_are(kb_dir, new_user):
     before = tree_digest(kb_dir)
     result = run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, *CLAIM)
@@ -50,7 +43,7 @@ def test_an_editor_not_described_is_refused_and_not_remembered(kb_dir, new_user)
     before = tree_digest(kb_dir)
     result = run("add-claim", "--kb", kb_dir, "--shapes", SHAPES, "--by", "root", *CLAIM)
     assert result.exit_code == 2
-    assert (f"{kb_dir / 'editors.ttl'}: editor 'root' is not described (known: ed, kb-editors, test). Describe yourself "
+    assert (f"{kb_dir / 'editors.ttl'}: editor 'root' is not described (known: ed, kb-editors, rev, test). Describe yourself "
             "with `kb add-editor root --name \"Your Name\"`, or pass --by with a known id.") in result.output
     assert tree_digest(kb_dir) == before and not config_file().exists()
 

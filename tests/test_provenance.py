@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from reconcile.provenance import editor_id, now, slug
+from reconcile.provenance import now, slug
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -12,12 +12,6 @@ from reconcile.provenance import editor_id, now, slug
 ])
 def test_slug_keeps_letters_of_any_script_and_dashes_the_rest(typed, expected):
     assert slug(typed) == expected
-
-
-def test_editor_id_falls_back_to_the_login_name(monkeypatch):
-    monkeypatch.setenv("LOGNAME", "Ada Lovelace")
-    assert editor_id() == "ada-lovelace"
-    assert editor_id("***") == "editor"
 
 
 def test_now_is_an_xsd_datetime_in_utc_to_the_second():

@@ -172,6 +172,20 @@ def test_a_claims_modality_shows_as_its_label_and_in_the_downloads(tmp_path):
     assert {c["id"]: c["modality"] for c in claims}["a-nsaid-avoid-after"] == "MustNot"
 
 
+def test_a_review_names_its_reviewer_as_described(kb_dir, tmp_path):
+    from reconcile.conflicts import find_conflicts
+    from reconcile.load import load
+    from reconcile.reviews import record_review
+
+    conflict = next(c for c in find_conflicts(load(kb_dir), SHAPES) if c.is_disagreement)
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "Both rules are shown.", when="2026-01-02T00:00:00Z")
+    build_docs(load(kb_dir), SHAPES, tmp_path / "docs")
+    page = (tmp_path / "docs" / "conflicts.md").read_text(encoding="utf-8")
+    assert "Review by Test reviewer on 2026-01-02: Both rules are shown." in page
+    register = (tmp_path / "docs" / "reviews.md").read_text(encoding="utf-8")
+    assert "<td>Test reviewer</td><td>2026-01-02</td><td>Both rules are shown.</td>" in register
+
+
 def test_conflicts_text_matches_golden(kb_dir):
     """The default `kb conflicts` output is report.conflicts_text of the disagreements, kept in a golden file."""
     from click.testing import CliRunner

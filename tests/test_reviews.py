@@ -22,10 +22,10 @@ def status_of(kb_dir, conflict_id):
 def test_a_conflict_is_new_until_reviewed(kb_dir):
     conflict = nsaid_conflict(load(kb_dir))
     assert status_of(kb_dir, conflict.id) == "new"
-    record_review(load(kb_dir), conflict, "acknowledged", "A. Reviewer", "Two clinics disagree.", when="2026-01-02T00:00:00Z")
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "Two clinics disagree.", when="2026-01-02T00:00:00Z")
     assert status_of(kb_dir, conflict.id) == "acknowledged"
     review = read_reviews(load(kb_dir))[0]
-    assert (review.decision, review.by, review.note) == ("acknowledged", "a-reviewer", "Two clinics disagree.")
+    assert (review.decision, review.by, review.note) == ("acknowledged", "rev", "Two clinics disagree.")
 
 
 def test_a_review_survives_unrelated_edits_and_goes_stale_when_its_claim_changes(kb_dir):
@@ -57,12 +57,14 @@ def test_the_latest_decision_wins(kb_dir):
     assert status_of(kb_dir, conflict.id) == "not-a-conflict"
 
 
-def test_a_review_needs_a_known_decision_and_a_note(kb_dir):
+def test_a_review_needs_a_known_decision_a_note_and_a_described_reviewer(kb_dir):
     conflict = nsaid_conflict(load(kb_dir))
     with pytest.raises(KbError, match="--decision"):
         record_review(load(kb_dir), conflict, "maybe", "rev", "note")
     with pytest.raises(KbError, match="--note"):
         record_review(load(kb_dir), conflict, "acknowledged", "rev", "  ")
+    with pytest.raises(KbError, match="editor 'a-reviewer' is not described"):
+        record_review(load(kb_dir), conflict, "acknowledged", "a-reviewer", "note")
     assert not (kb_dir / "reviews.ttl").exists()
 
 
@@ -71,7 +73,7 @@ def test_the_baseline_marks_known_conflicts_without_deciding_anything(kb_dir):
     from reconcile.reviews import read_baseline, write_baseline
 
     conflict = nsaid_conflict(load(kb_dir))
-    record_review(load(kb_dir), conflict, "acknowledged", "A. Reviewer", "Two clinics disagree.")
+    record_review(load(kb_dir), conflict, "acknowledged", "rev", "Two clinics disagree.")
     kb = load(kb_dir)
     disagreements = [c for c in find_conflicts(kb, SHAPES) if c.is_disagreement]
     assert write_baseline(kb, find_conflicts(kb, SHAPES)) == len(disagreements) - 1  # the reviewed one stays out

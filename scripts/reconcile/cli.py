@@ -223,7 +223,8 @@ def conflicts(kb_dir: Path, shapes: Path | None, engine: str, fmt: str, severity
 @click.option("--decision", type=click.Choice(list(DECISIONS)), required=True,
               help="acknowledged: a real disagreement between sources; resolved: a claim was corrected; "
                    "not-a-conflict: the claims do not really disagree.")
-@click.option("--by", help="Reviewer name [default: your login name].")
+@click.option("--by", help="Your editor id, described in kb/editors.ttl [default: the one remembered in "
+              "your user config].")
 @click.option("--note", required=True, help="Why; shown to readers on the site.")
 @wait_options
 def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, by: str | None, note: str,
@@ -231,12 +232,14 @@ def review(kb_dir: Path, shapes: Path | None, conflict_id: str, decision: str, b
     """Record a decision on a conflict in kb/reviews.ttl."""
     check_text("--note", note)
     check_text("--by", by)
+    editor = _editor(by)
     with writing(kb_dir, wait_seconds(wait, wait_timeout)) as kb:
         found = {c.id: c for c in find_conflicts(kb, _shapes(kb_dir, shapes))}
         if conflict_id not in found:
             raise KbError(f"No conflict with id '{conflict_id}'; list them with `kb conflicts`.")
-        review_id = record_review(kb, found[conflict_id], decision, by, note)
-    click.echo(f"Recorded review {review_id}: {decision}.")
+        review_id = record_review(kb, found[conflict_id], decision, editor, note)
+    click.echo(f"Recorded review {review_id}: {decision} by editor {editor}.")
+    _remember(editor)
 
 
 @main.command()

@@ -14,7 +14,6 @@ import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .errors import KbError
 from .load import KnowledgeBase
@@ -25,7 +24,9 @@ from .turtle import append_block, string, write_atomic
 
 EDITORS_FILE_COMMENT = ("People and tools that add data to the knowledge base (prov:wasAttributedTo targets).\n"
                         "`kb add-editor ID --name NAME` describes a new editor here.")
-_EDITORS = SPARQL_PREFIXES + f"SELECT DISTINCT ?iri WHERE {{ ?iri a ?type . FILTER(STRSTARTS(STR(?iri), \"{EDITOR}\")) }}"
+_EDITORS = SPARQL_PREFIXES + f"""SELECT ?iri (SAMPLE(?n) AS ?name) WHERE {{
+    ?iri a ?type . FILTER(STRSTARTS(STR(?iri), "{EDITOR}")) OPTIONAL {{ ?iri foaf:name ?n }}
+}} GROUP BY ?iri"""
 
 
 def config_file() -> Path:
@@ -54,8 +55,12 @@ def remember_editor(editor: str) -> Path:
 
 
 def described_editors(kb: KnowledgeBase) -> list[str]:
-    store: Any = kb.store  # local or remote: both answer `rows`
-    return sorted(local_name(row["iri"]) for row in store.rows(_EDITORS))
+    return sorted(editor_names(kb))
+
+
+def editor_names(kb: KnowledgeBase) -> dict[str, str]:
+    """Each described editor's id and the name to show for it (foaf:name, else the id)."""
+    return {local_name(row["iri"]): row.get("name") or local_name(row["iri"]) for row in kb.store.rows(_EDITORS)}
 
 
 def require_editor(kb: KnowledgeBase, editor: str | None) -> None:

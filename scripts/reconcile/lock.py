@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from .turtle import remove_temporaries
 
 LOCK_FILE = ".lock"
 POLL_SECONDS = 0.05
+INTERRUPTS = {signal.SIGINT, signal.SIGTERM}  # held back while the lock file is created and taken
 
 
 def wait_seconds(wait: bool, timeout: float | None) -> float | None:
@@ -39,19 +41,26 @@ def kb_lock(root: Path, wait: float | None = 0.0) -> Iterator[None]:
 
     `wait` is how many seconds to wait for another writer (None: until it finishes);
     when the lock stays taken, KbError says which process holds it.
+    Ctrl-C and SIGTERM are held back from creating the lock file until this function
+    owns it, so an interrupted writer never leaves kb/.lock behind.
     """
     path = root / LOCK_FILE
-    handle = _acquire(root, path, wait)
+    unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+    handle = None
     try:
+        handle = _acquire(root, path, wait, unblocked)
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # an interrupt held back is raised here
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        try:  # removed before it is let go: a writer that locks the removed file sees that and tries again
-            os.unlink(path)
-        except OSError:
-            pass
-        os.close(handle)
+        signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
+        if handle is not None:
+            try:  # removed before it is let go: a writer that locks the removed file sees that and tries again
+                os.unlink(path)
+            except OSError:
+                pass
+            os.close(handle)
 
 
 @contextmanager
@@ -65,7 +74,8 @@ def writing(root: Path | str, wait: float | None = 0.0) -> Iterator[KnowledgeBas
         yield load(root)
 
 
-def _acquire(root: Path, path: Path, wait: float | None) -> int:
+def _acquire(root: Path, path: Path, wait: float | None, unblocked: set[int | signal.Signals]) -> int:
+    """Open and lock the lock file, with interrupts held back except while waiting for another writer."""
     deadline = None if wait is None else time.monotonic() + wait
     while True:
         try:
@@ -82,7 +92,9 @@ def _acquire(root: Path, path: Path, wait: float | None) -> int:
             os.close(handle)
             if deadline is not None and time.monotonic() >= deadline:
                 raise KbError(_busy_message(root, holder, wait)) from None
+            signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)  # Ctrl-C still stops a wait
             time.sleep(POLL_SECONDS)
+            signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
             continue
         if _same_file(handle, path):
             return handle

@@ -26,6 +26,7 @@ from .chart import interval_chart
 from .conflicts import Conflict
 from .errors import KbError
 from .findings import Finding
+from .identity import editor_names
 from .load import KnowledgeBase
 from .model import Claim
 from .paths import overlaps
@@ -354,6 +355,7 @@ def _documents(kb: KnowledgeBase, conflicts: list[Conflict], findings: list[Find
     """(file name under docs/, text) of every page and download, made one at a time."""
     site = Site(kb, conflicts, findings)
     env = environment()
+    env.globals["editor_names"] = editor_names(kb)  # reviews name their reviewer
     version = hashlib.sha256()
     for name, text in _downloads(kb, conflicts, report_graph):
         if name == KB_DOWNLOAD:

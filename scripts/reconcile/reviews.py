@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 from .conflicts import Conflict
 from .errors import KbError
+from .identity import require_editor
 from .load import KnowledgeBase
 from .model import SPARQL_PREFIXES, fingerprint, local_name
 from .paths import BASELINE_FILE, REVIEWS_FILE
-from .provenance import editor_id, now
+from .provenance import now
 from .turtle import append_block, header, string, write_turtle
 from .vocab import DECISIONS
 
@@ -105,13 +106,17 @@ def apply_reviews(conflicts: list[Conflict], reviews: list[Review], baseline: Se
     return marked
 
 
-def record_review(kb: KnowledgeBase, conflict: Conflict, decision: str, by: str | None, note: str,
+def record_review(kb: KnowledgeBase, conflict: Conflict, decision: str, by: str, note: str,
                   when: str | None = None) -> str:
-    """Append a decision on `conflict` to kb/reviews.ttl and return the review's id."""
+    """Append a decision on `conflict` by the editor `by` to kb/reviews.ttl and return the review's id.
+
+    A decision is a person's: `by` must be an editor kb/editors.ttl describes, as for claims.
+    """
     if decision not in DECISIONS:
         raise KbError(f"--decision: '{decision}' is not one of {', '.join(DECISIONS)}.")
     if not note.strip():
         raise KbError("--note: say in a sentence why you decided this; the note is shown to readers.")
+    require_editor(kb, by)
     existing = {review.id for review in read_reviews(kb)}
     number = 1
     while f"{conflict.id}-{number}" in existing:
@@ -125,7 +130,7 @@ def record_review(kb: KnowledgeBase, conflict: Conflict, decision: str, by: str 
         "    kb:reviewedClaim " + ", ".join(f"claim:{c.id}" for c in claims) + " ;",
         "    kb:claimFingerprint " + ", ".join(string(fingerprint(c)) for c in claims) + " ;",
         f"    kb:note {string(note.strip())} ;",
-        f"    prov:wasAssociatedWith editor:{editor_id(by)} ;",
+        f"    prov:wasAssociatedWith editor:{by} ;",
         f'    prov:endedAtTime "{when or now()}"^^xsd:dateTime .',
     ]) + "\n"
     append_block(kb.root / REVIEWS_FILE, block, REVIEWS_FILE_COMMENT)
