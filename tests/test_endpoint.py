@@ -34,6 +34,16 @@ def test_publish_then_check_the_store_finds_the_same_conflicts(server, kb_dir):
     assert remote.findings == [] and len(remote.conflicts) == 7
 
 
+def test_a_knowledge_base_published_in_many_requests_keeps_each_files_blank_nodes_together(server, kb_dir, monkeypatch):
+    from reconcile import endpoint
+
+    monkeypatch.setattr(endpoint, "PUBLISH_BATCH_BYTES", 1)  # every file in a request of its own
+    store = RemoteStore(server)
+    publish(kb_dir, store)
+    remote = run_check(remote_kb(store), SHAPES, "never")
+    assert remote.findings == [] and len(remote.conflicts) == 7  # each claim's target and selectors still one node each
+
+
 def test_cli_publish_and_check_against_the_store(server, kb_dir):
     runner = CliRunner()
     published = runner.invoke(main, ["publish", "--kb", str(kb_dir), "--endpoint", server])

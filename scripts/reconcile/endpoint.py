@@ -174,14 +174,17 @@ class RemoteStore:
         N-Triples spooled to a temporary file: a syntax error names its file and line and leaves
         the store as it was. Then the first batch replaces the graph (PUT) and the rest are added
         through the store's bulk loader where it has one; a knowledge base under
-        PUBLISH_BATCH_BYTES is replaced in one request.
+        PUBLISH_BATCH_BYTES is replaced in one request. A batch holds whole files: a blank node
+        is one node only within one request, so a file's triples are never split between two.
         """
         with tempfile.TemporaryFile() as spool:
+            ends = []  # where each file's N-Triples end in the spool
             for path in turtle_files:
                 spool.write(turtle_as_ntriples(path, read_turtle(path)))
+                ends.append(spool.tell())
             spool.seek(0)
             method = "PUT"
-            for batch in _line_batches(spool):
+            for batch in _file_batches(spool, ends):
                 self._request(self._graph_url(self.data_graph, bulk=method == "POST"), batch,
                               {"Content-Type": "application/n-triples"}, method)
                 method = "POST"
@@ -195,17 +198,17 @@ class RemoteStore:
             self._request(self._graph_url(graph), None, {}, "DELETE", missing_ok=True)
 
 
-def _line_batches(spool) -> Iterator[bytes]:
-    """N-Triples from `spool` in batches of about PUBLISH_BATCH_BYTES, each ending at a line's end."""
-    rest = b""
-    while chunk := spool.read(PUBLISH_BATCH_BYTES):
-        data = rest + chunk
-        cut = data.rfind(b"\n") + 1
-        rest = data[cut:]
-        if cut:
-            yield data[:cut]
-    if rest:
-        yield rest
+def _file_batches(spool, ends: list[int]) -> Iterator[bytes]:
+    """N-Triples from `spool` in batches of whole files (given by where each ends), each batch about
+    PUBLISH_BATCH_BYTES or one file larger than that."""
+    start = cut = 0
+    for end in ends:
+        if end - start > PUBLISH_BATCH_BYTES and cut > start:
+            yield spool.read(cut - start)
+            start = cut
+        cut = end
+    if cut > start:
+        yield spool.read(cut - start)
 
 
 def publish(root: Path, store: RemoteStore) -> int:
