@@ -5,7 +5,6 @@ import errno
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from .inputs import check_date, check_text, check_url
 from .load import KnowledgeBase, read_text
 from .paths import SOURCES_FILE, source_digest
 from .provenance import now
-from .turtle import TEMPORARY_SUFFIX, append_block, string
+from .turtle import append_block, string, write_temporary
 
 SOURCES_FILE_COMMENT = "The source documents whose claims are compared. Their texts are in kb/sources/."
 MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a web page's text is far smaller; anything bigger is a mistake
@@ -140,7 +139,11 @@ def add_source(kb: KnowledgeBase, file: Path, title: str, publisher: str = "not 
     target = planned.target
     if os.path.lexists(target):  # plan_source let it through: the same text, left by an interrupted add
         target.unlink()
-    temporary = _write_temporary(kb.sources_dir, target.name, planned.data)
+    try:
+        kb.sources_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KbError(f"{kb.sources_dir}: cannot write here ({error.strerror}); nothing was changed.") from None
+    temporary = write_temporary(target, planned.data)
     try:
         _take_name(temporary, target)
     except OSError as error:
@@ -170,28 +173,6 @@ def _take_name(temporary: Path, target: Path) -> None:
         if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP) or os.path.lexists(target):
             raise
         os.rename(temporary, target)  # no hard links on this file system; the write lock keeps the name free
-
-
-def _write_temporary(folder: Path, name: str, data: bytes) -> Path:
-    """`data` in a new file of `folder` with a random name, created exclusively (never through a link)."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMPORARY_SUFFIX, dir=folder)
-    except OSError as error:
-        raise KbError(f"{folder}: cannot write here ({error.strerror}); nothing was changed.") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise KbError(f"{folder}: cannot write ({error.strerror}); nothing was changed.") from None
-    except BaseException:  # Ctrl-C: leave nothing behind
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
 
 
 def _read_source_bytes(file: Path) -> bytes:

@@ -80,26 +80,38 @@ def write_turtle(path: Path, text: str) -> None:
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+    temporary = write_temporary(path, text.encode("utf-8"), mode)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
-    except OSError as error:
-        raise KbError(f"{path.parent}: cannot write here ({error.strerror}); nothing was changed.") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise KbError(f"{path}: cannot write ({error.strerror}); nothing was changed.") from None
+    except BaseException:  # Ctrl-C: leave nothing behind
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_temporary(target: Path, data: bytes, mode: int = 0o644) -> Path:
+    """`data` in a new file beside `target`, under a random name `remove_temporaries` knows, created
+    exclusively (never through a link) and flushed to disk; nothing is left behind when this fails."""
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent)
+    except OSError as error:
+        raise KbError(f"{target.parent}: cannot write here ({error.strerror}); nothing was changed.") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, mode)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise KbError(f"{target}: cannot write ({error.strerror}); nothing was changed.") from None
     except BaseException:  # Ctrl-C: leave nothing behind
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
 
 
 def remove_temporaries(root: Path) -> None:
