@@ -23,8 +23,9 @@ def check_structure(kb: KnowledgeBase, shapes_dir: Path, keep_report: Graph | No
     """Findings of the structural shapes, each placed at its subject's line (with `focus`, of those nodes only).
 
     The fast engine runs every shape as SPARQL on the store; pySHACL is the reference.
+    They check the knowledge base as written, so the conflict rules may run beside them.
     """
-    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, focus, keep_report)
+    results = run(kb, load_shapes(shapes_dir / STRUCTURE_SHAPES), engine, focus, keep_report, data_only=True)
     findings = []
     for result in results:
         findings.append(Finding(

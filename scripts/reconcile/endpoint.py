@@ -10,6 +10,7 @@ knowledge bases side by side: main, and a graph per pull request that CI drops a
 """
 from __future__ import annotations
 
+import copy
 import http.client
 import shutil
 import tempfile
@@ -55,6 +56,7 @@ class RemoteStore:
         self.timeout = timeout
         self.data_graph = graph
         self.inferred = inferred_graph(graph)
+        self.with_inferences = True
 
     def _open(self, url: str, data: bytes | IO[bytes] | None, headers: dict, method: str, missing_ok: bool = False):
         """The store's answer as an open response (to stream), or None for a missing graph when `missing_ok`."""
@@ -85,8 +87,13 @@ class RemoteStore:
         return f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}" + (f"&{BULK_PARAMETER}" if bulk else "")
 
     def _form(self, query: str) -> bytes:
-        return urllib.parse.urlencode([("query", query), ("default-graph-uri", self.data_graph),
-                                       ("default-graph-uri", self.inferred)]).encode()
+        graphs = [self.data_graph, self.inferred] if self.with_inferences else [self.data_graph]
+        return urllib.parse.urlencode([("query", query), *(("default-graph-uri", g) for g in graphs)]).encode()
+
+    def data_only(self) -> "RemoteStore":
+        view = copy.copy(self)
+        view.with_inferences = False
+        return view
 
     def _query(self, query: str, accept: str) -> bytes:
         return self._request(self.query_url, self._form(query),

@@ -1,6 +1,7 @@
 """`kb check` as a library call: structure, quotes and conflicts, and whether CI should fail."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +58,23 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
     `keep_report`, when given, receives the structural SHACL validation report.
     """
     require_content(kb)
-    findings = check(kb, shapes_dir, keep_report, engine)
+    if engine != "fast" or cache_file is not None:
+        findings = check(kb, shapes_dir, keep_report, engine)
+        if has_errors(findings):
+            return CheckResult(findings, [], [])
+        return gate(kb, findings, find_conflicts(kb, shapes_dir, engine, cache_file), fail_on)
+    # The fast engine looks for conflicts while the structure is checked: the structural shapes and the
+    # claim views read the data as written, not the rules' inferences, and the store answers both at once.
+    # What was found is dropped when the structure is broken, as if conflicts had not been looked for; with
+    # a cache they are looked for after, so a broken knowledge base never fills it.
+    _ = kb.claims  # both sides read the claim views: build them once, first
+    with ThreadPoolExecutor(1) as pool:
+        conflicts = pool.submit(find_conflicts, kb, shapes_dir, engine)
+        findings = check(kb, shapes_dir, keep_report, engine)
+        wait([conflicts])
     if has_errors(findings):
         return CheckResult(findings, [], [])
-    return gate(kb, findings, find_conflicts(kb, shapes_dir, engine, cache_file), fail_on)
+    return gate(kb, findings, conflicts.result(), fail_on)
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -118,6 +118,11 @@ class KnowledgeBase:
         return self.locations.get(subject)
 
     @cached_property
+    def _data(self) -> Store:
+        """The store without the inferences: the views show the knowledge base as written, even while rules run."""
+        return self.store.data_only()
+
+    @cached_property
     def graph(self) -> Graph:
         """The same triples as an rdflib graph, for pySHACL and the downloads (slow on big knowledge bases)."""
         return self.store.graph()
@@ -125,12 +130,12 @@ class KnowledgeBase:
     @cached_property
     def labels(self) -> dict[str, str]:
         """Local name -> skos:prefLabel of every labelled resource (topics, topic groups, contexts...)."""
-        return {local_name(row["iri"]): row["label"] for row in self.store.rows(_LABELS)}
+        return {local_name(row["iri"]): row["label"] for row in self._data.rows(_LABELS)}
 
     @cached_property
     def topics(self) -> dict[str, Topic]:
         topics = {}
-        for row in self.store.rows(_TOPICS):
+        for row in self._data.rows(_TOPICS):
             topic_id = local_name(row["iri"])
             topics[topic_id] = Topic(
                 id=topic_id,
@@ -149,7 +154,7 @@ class KnowledgeBase:
     def category_values(self) -> dict[str, list[CategoryValue]]:
         """Topic id -> the values it lists (category topics only), in label order."""
         values: dict[str, list[CategoryValue]] = {}
-        for row in self.store.rows(_CATEGORY_VALUES):
+        for row in self._data.rows(_CATEGORY_VALUES):
             value = CategoryValue(id=local_name(row["iri"]), topic=local_name(row["topic"]), label=row["label"],
                                   synonyms=tuple(sorted(s for s in row.get("synonyms", "").split("\n") if s)),
                                   broader=local_name(row["broader"]) if "broader" in row else None)
@@ -159,12 +164,12 @@ class KnowledgeBase:
     @cached_property
     def contexts(self) -> dict[str, str]:
         """Context id -> label."""
-        ids = sorted(local_name(row["iri"]) for row in self.store.rows(_CONTEXTS))
+        ids = sorted(local_name(row["iri"]) for row in self._data.rows(_CONTEXTS))
         return {c: self.labels.get(c, c) for c in ids}
 
     @cached_property
     def _source_rows(self) -> list[dict[str, str]]:
-        return list(self.store.rows(_SOURCES))
+        return list(self._data.rows(_SOURCES))
 
     @cached_property
     def source_keys(self) -> dict[str, str]:
@@ -202,12 +207,12 @@ class KnowledgeBase:
         """The claims with these IRIs (every claim when None), read from the store, sorted by id."""
         only = "" if iris is None else "VALUES ?iri { " + " ".join(f"<{iri}>" for iri in iris) + " }\n"
         members: dict[str, list[str]] = {}
-        for row in self.store.rows(_MEMBERS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
+        for row in self._data.rows(_MEMBERS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             members.setdefault(row["iri"], []).append(row["member"])
         keys = self.source_keys
         claims = []
         seen = set()
-        for row in self.store.rows(_CLAIMS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
+        for row in self._data.rows(_CLAIMS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             iri = row["iri"]
             if iri in seen:
                 continue

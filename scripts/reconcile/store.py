@@ -4,7 +4,9 @@ Every reader of the knowledge base (the claim views, the fast SHACL executor, th
 review register) goes through `select`, `rows` and `ask`, which a SPARQL endpoint
 (see endpoint.py) offers too, so the same code runs on files and on a server.
 What SHACL rules construct (`infer`) goes into a graph of its own, named by
-`inferred_graph` in both stores: queries see it, the downloads of the knowledge base do not.
+`inferred_graph` in both stores: queries see it, the downloads of the knowledge base do not,
+nor do the views of a store's `data_only` copy (the claim views and the structural shapes,
+which read the knowledge base as written while the conflict rules may be adding to it).
 Both stores hand out Oxigraph terms, which `Terms` turns into rdflib terms.
 """
 from __future__ import annotations
@@ -17,9 +19,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 INFERRED = "urn:reconcile:inferred"
+# Where the fast engine keeps, for one run, which nodes conform to a nested shape (see shacl/core.py).
+CONFORMANCE_GRAPH = "urn:reconcile:conformance"
+CONFORMS_TO = "urn:reconcile:conformsTo"
 
 # What a store can do besides answering queries; code asks for these instead of which store it has.
 FILES = "files"  # loaded from the knowledge base's folder: subject lines, source texts and the folder are at hand
+REMEMBERS = "remembers"  # keeps what a query found about the data's own blank nodes for later queries (`remember`)
 
 
 def inferred_graph(graph: str | None = None) -> str:
@@ -44,6 +50,10 @@ class Store(Protocol):
 
     def infer(self, construct: str) -> None:
         """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph."""
+        ...
+
+    def data_only(self) -> "Store":
+        """The same store, whose queries see the knowledge base's triples without the inferred ones."""
         ...
 
     def triples(self) -> list[ox.Triple]:
@@ -95,18 +105,22 @@ def rdflib_graph(triples: bytes) -> Graph:
 class LocalStore:
     """An in-memory Oxigraph store of the knowledge base's files (in the default graph)."""
 
-    capabilities = frozenset({FILES})
+    capabilities = frozenset({FILES, REMEMBERS})
 
-    def __init__(self, store: ox.Store | None = None):
+    def __init__(self, store: ox.Store | None = None, with_inferences: bool = True):
         self.store = store if store is not None else ox.Store()
         self.inferred = ox.NamedNode(inferred_graph())
+        self.with_inferences = with_inferences
 
     def load_turtle(self, text: str, base_iri: str) -> None:
         """Add a Turtle document; raises SyntaxError with the line and column of a mistake."""
         self.store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri)
 
     def _query(self, query: str):
-        return self.store.query(query, use_default_graph_as_union=True)
+        return self.store.query(query, use_default_graph_as_union=self.with_inferences)
+
+    def data_only(self) -> "LocalStore":
+        return LocalStore(self.store, with_inferences=False)
 
     def ask(self, query: str) -> bool:
         return bool(self._query(query))
@@ -124,6 +138,19 @@ class LocalStore:
     def clear_inferred(self) -> None:
         """Forget every inference (before the rules run again on changed data)."""
         self.store.clear_graph(self.inferred)
+
+    def remember(self, construct: str) -> None:
+        """Add what a CONSTRUCT query builds to the conformance graph, as the store's own terms.
+
+        Unlike `infer`, the triples do not pass through a serialization, so a blank node of the
+        data stays that node (a selector the query found conforming is the selector).
+        """
+        graph = ox.NamedNode(CONFORMANCE_GRAPH)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in self._query(construct))
+
+    def forget(self) -> None:
+        """Empty the conformance graph (what `remember` kept holds for one run only)."""
+        self.store.clear_graph(ox.NamedNode(CONFORMANCE_GRAPH))
 
     def select(self, query: str) -> Iterator[dict[str, Node]]:
         return solutions_as_terms(self._query(query))

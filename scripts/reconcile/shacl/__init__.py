@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 
 from ..errors import KbError
+from ..store import REMEMBERS
 from .engine import compile_shapes, run_compiled
 from .reference import run_shapes
 from .report import add_to_report
@@ -25,16 +26,20 @@ __all__ = ["ENGINES", "Result", "add_to_report", "load_shapes", "run", "run_shap
 
 
 def run(kb: KnowledgeBase, shapes: Graph, engine: str, focus: list[URIRef] | None = None,
-        keep_report: Graph | None = None) -> list[Result]:
+        keep_report: Graph | None = None, data_only: bool = False) -> list[Result]:
     """The results of `shapes` on the knowledge base, from the engine named (one of ENGINES).
 
     With `focus`, only those focus nodes are validated; `keep_report`, when given,
-    receives the SHACL validation report, the same from either engine.
+    receives the SHACL validation report, the same from either engine. With `data_only`
+    the shapes see the knowledge base as written, not what rules have inferred (pySHACL
+    always does: it validates `kb.graph`).
     """
     if engine == "pyshacl":
         return run_shapes(kb.graph, shapes, keep_report, focus)
     if engine == "fast":
-        results = run_compiled(kb.store, compile_shapes(shapes), focus)
+        store = kb.store.data_only() if data_only else kb.store
+        remember = focus is None and REMEMBERS in store.capabilities
+        results = run_compiled(store, compile_shapes(shapes, remember), focus)
         if keep_report is not None:
             add_to_report(keep_report, results, shapes)
         return results

@@ -6,17 +6,26 @@ SPARQL definitions of the SHACL specification. Nested shapes (sh:node,
 sh:qualifiedValueShape) become a pattern that matches when a node violates them.
 Components not listed in COMPONENTS stop compilation with a message naming them,
 so a shapes file is never checked only in part; pySHACL handles every component.
+
+Tested inside the pattern of each focus node, a nested shape is tested once for every
+time a value is counted: a target's two selectors against both selector shapes some
+nine times per claim. `conformance_queries` instead finds every node that conforms to
+a nested shape once, for the store to remember (`Store.remember`); the patterns given
+those shapes in `remembered` then look the answer up.
 """
 from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterable, Mapping
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
 
 from ..errors import KbError
+from ..store import CONFORMANCE_GRAPH, CONFORMS_TO
 
 # Parameters this compiler understands; any other sh: predicate on a shape is refused.
 COMPONENTS = {
@@ -55,11 +64,14 @@ class Names:
         return f"?core_{hint}{next(self._counter)}"
 
 
-def constraint_patterns(shapes: Graph, shape, focus: str, names: Names) -> list[tuple[URIRef, str, str | None]]:
+def constraint_patterns(shapes: Graph, shape, focus: str, names: Names,
+                        remembered: Mapping[Node, URIRef] | None = None) -> list[tuple[URIRef, str, str | None]]:
     """(component, pattern, value variable) for each constraint of `shape`; each pattern matches a violation at `focus`.
 
     The value variable is None for components whose results carry no sh:value (counts, sh:hasValue).
+    Nested shapes in `remembered` are looked up under their IRI in the conformance graph.
     """
+    remembered = remembered or {}
     _refuse_unknown(shapes, shape)
     path = shapes.value(shape, SH.path)
     if path is None:
@@ -72,21 +84,79 @@ def constraint_patterns(shapes: Graph, shape, focus: str, names: Names) -> list[
         if component in (SH.flags, SH.qualifiedMinCount, SH.qualifiedMaxCount):
             continue  # read together with sh:pattern and sh:qualifiedValueShape
         for parameter in shapes.objects(shape, component):
-            found.extend(_component(shapes, shape, component, parameter, focus, values, names))
+            found.extend(_component(shapes, shape, component, parameter, focus, values, names, remembered))
     return found
 
 
-def violation_pattern(shapes: Graph, shape, focus: str, names: Names) -> str:
+def violation_pattern(shapes: Graph, shape, focus: str, names: Names,
+                      remembered: Mapping[Node, URIRef] | None = None) -> str:
     """A pattern that matches when `focus` does not conform to `shape` (for sh:node and qualified shapes)."""
-    patterns = [pattern for _, pattern, _ in constraint_patterns(shapes, shape, focus, names)]
+    if remembered and shape in remembered:
+        return f"FILTER NOT EXISTS {{ {_conforms(focus, remembered[shape])} }}"
+    patterns = [pattern for _, pattern, _ in constraint_patterns(shapes, shape, focus, names, remembered)]
     for property_shape in shapes.objects(shape, SH.property):
-        patterns += [pattern for _, pattern, _ in constraint_patterns(shapes, property_shape, focus, names)]
+        patterns += [pattern for _, pattern, _ in constraint_patterns(shapes, property_shape, focus, names, remembered)]
     if shapes.value(shape, SH.sparql) is not None:
         raise KbError(f"Shape {shape}: SPARQL constraints inside nested shapes need --engine pyshacl.")
     return " UNION ".join(f"{{ {p} }}" for p in patterns) if patterns else "FILTER (false)"
 
 
-def _component(shapes, shape, component, parameter, focus, values, names) -> list[tuple[URIRef, str, str | None]]:
+def _conforms(node: str, shape_iri: URIRef) -> str:
+    return f"GRAPH <{CONFORMANCE_GRAPH}> {{ {node} <{CONFORMS_TO}> <{shape_iri}> }}"
+
+
+def conformance_queries(shapes: Graph, targeted: Iterable[Node]) -> tuple[dict[Node, URIRef], list[str]]:
+    """The nested shapes whose conforming nodes a store can remember, and a CONSTRUCT query finding each set.
+
+    A nested shape qualifies when every constraint naming it (sh:node, sh:qualifiedValueShape)
+    is on a property shape: the candidates are then the nodes those paths reach from anywhere,
+    a superset of its value nodes, and whether a node conforms depends on the node alone.
+    The queries come innermost first, so each one looks up the shapes nested in it.
+    """
+    sites: dict[Node, list] = {}  # nested shape -> the paths reaching its value nodes (None: a node shape's own)
+    visiting: set[Node] = set()
+    order: list[Node] = []
+
+    def visit(shape: Node) -> None:
+        if shape in order:
+            return
+        if shape in visiting:
+            raise KbError(f"Shape {_name(shape)} is nested in itself, which the fast engine does not run; "
+                          "check with --engine pyshacl.")
+        visiting.add(shape)
+        for level in [shape, *shapes.objects(shape, SH.property)]:
+            if shapes.value(level, SH.deactivated) == Literal(True):
+                continue
+            for nested in [*shapes.objects(level, SH.node), *shapes.objects(level, SH.qualifiedValueShape)]:
+                sites.setdefault(nested, []).append(shapes.value(level, SH.path))
+                visit(nested)
+        visiting.discard(shape)
+        order.append(shape)
+
+    for shape in sorted(targeted, key=str):
+        visit(shape)
+    remembered: dict[Node, URIRef] = {}
+    queries = []
+    for nested in order:
+        paths = sites.get(nested)
+        if not paths or None in paths:
+            continue
+        iri = _iri(nested, len(remembered))
+        candidates = " UNION ".join(sorted({f"{{ ?shAnyFocus {_path(shapes, path)} ?shNode }}" for path in paths}))
+        violation = violation_pattern(shapes, nested, "?shNode", Names(), remembered)
+        queries.append(f"CONSTRUCT {{ ?shNode <{CONFORMS_TO}> <{iri}> }} WHERE {{ {candidates} "
+                       f"FILTER NOT EXISTS {{ {violation} }} }}")
+        remembered[nested] = iri
+    return remembered, queries
+
+
+def _iri(shape: Node, index: int) -> URIRef:
+    """The name a nested shape's conforming nodes are remembered under (a blank-node shape has none of its own)."""
+    return shape if isinstance(shape, URIRef) else URIRef(f"{CONFORMANCE_GRAPH}:shape{index}")
+
+
+def _component(shapes, shape, component, parameter, focus, values, names,
+               remembered) -> list[tuple[URIRef, str, str | None]]:
     v = names()
     if component == SH.minCount:
         count = int(parameter)
@@ -119,21 +189,23 @@ def _component(shapes, shape, component, parameter, focus, values, names) -> lis
         operator = "<" if component == SH.lessThan else "<="
         test = f"{focus} {_term(parameter)} {other} . FILTER (!COALESCE({v} {operator} {other}, false))"
     elif component == SH.node:
-        test = f"FILTER EXISTS {{ {violation_pattern(shapes, parameter, v, names)} }}"
+        test = f"FILTER EXISTS {{ {violation_pattern(shapes, parameter, v, names, remembered)} }}"
     elif component == SH.qualifiedValueShape:
-        return _qualified(shapes, shape, parameter, values, names)
+        return _qualified(shapes, shape, parameter, values, names, remembered)
     else:  # pragma: no cover - COMPONENTS and this chain list the same components
         raise KbError(f"Shape {shape}: {component} is not supported by the fast engine.")
     return [(component, f"{values(v)} {test}", v)]
 
 
-def _qualified(shapes, shape, qualified, values, names) -> list[tuple[URIRef, str, str | None]]:
+def _qualified(shapes, shape, qualified, values, names, remembered) -> list[tuple[URIRef, str, str | None]]:
     """sh:qualifiedMinCount / sh:qualifiedMaxCount: how many values conform to the qualified shape."""
     if shapes.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
         raise KbError(f"Shape {shape}: sh:qualifiedValueShapesDisjoint needs --engine pyshacl.")
 
     def conforming(v: str) -> str:
-        return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names)} }}"
+        if qualified in remembered:
+            return f"FILTER EXISTS {{ {_conforms(v, remembered[qualified])} }}"
+        return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names, remembered)} }}"
 
     found: list[tuple[URIRef, str, str | None]] = []
     minimum = shapes.value(shape, SH.qualifiedMinCount)

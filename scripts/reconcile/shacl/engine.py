@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from ..errors import KbError
 from ..model import KB, local_name
-from .core import FILTER_ONLY, TYPE_OF, Names, constraint_patterns
+from .core import FILTER_ONLY, TYPE_OF, Names, conformance_queries, constraint_patterns
 from .results import Result
 
 _THIS = re.compile(r"\$this\b")
@@ -99,22 +99,37 @@ def _values(focus: list[URIRef] | None) -> str:
 _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
-@functools.lru_cache(maxsize=8)  # a shapes graph is parsed once per file version (load_shapes), and compiled once
-def compile_shapes(shapes: Graph) -> list[RuleQuery | ShapeQuery]:
+@dataclass(frozen=True)
+class ConformanceQuery:
+    """Which nodes conform to one nested shape, found once for the store to remember (see core.py)."""
+
+    construct: str
+
+
+Compiled = RuleQuery | ConformanceQuery | ShapeQuery
+
+
+@functools.lru_cache(maxsize=16)  # a shapes graph is parsed once per file version (load_shapes), and compiled once
+def compile_shapes(shapes: Graph, remember: bool = False) -> list[Compiled]:
     """One query per targeted shape and rule or constraint: rules first, then SPARQL and core constraints.
 
-    Shapes are visited in a fixed order, so results come out in the same order every run.
+    With `remember`, the nested shapes' conforming nodes are found first, once each, and the
+    constraints look them up; for stores with REMEMBERS, on whole runs (a few focus nodes are
+    cheaper to test in place). Shapes are visited in a fixed order, so results come out in
+    the same order every run.
     """
     targeted = {s for p in _TARGET_PREDICATES for s in shapes.subjects(p, None)}
-    rules, constraints = [], []
-    for shape in sorted(targeted, key=lambda s: (_order(shapes, s), str(s))):
-        if shapes.value(shape, SH.deactivated) == Literal(True):
-            continue
+    active = [s for s in sorted(targeted, key=lambda s: (_order(shapes, s), str(s)))
+              if shapes.value(s, SH.deactivated) != Literal(True)]
+    remembered, conformance = conformance_queries(shapes, active) if remember else ({}, [])
+    rules: list[Compiled] = []
+    constraints: list[Compiled] = []
+    for shape in active:
         targets = _targets(shapes, shape)
         rules += _sparql_rules(shapes, shape, targets)
         constraints += _sparql_constraints(shapes, shape, targets)
-        constraints += _core_constraints(shapes, shape, targets)
-    return rules + constraints
+        constraints += _core_constraints(shapes, shape, targets, remembered)
+    return [*rules, *(ConformanceQuery(construct) for construct in conformance), *constraints]
 
 
 def _order(shapes: Graph, node: Node) -> float:
@@ -163,14 +178,14 @@ def _sparql_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQ
     return compiled
 
 
-def _core_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQuery]:
+def _core_constraints(shapes: Graph, shape: Node, targets: str, remembered: dict[Node, URIRef]) -> list[ShapeQuery]:
     """The core constraints of the shape and of its property shapes, one query per component."""
     compiled = []
     for level in [shape, *sorted(shapes.objects(shape, SH.property), key=str)]:
         if shapes.value(level, SH.deactivated) == Literal(True):
             continue
         path = shapes.value(level, SH.path)
-        for component, pattern, value in constraint_patterns(shapes, level, "?this", Names()):
+        for component, pattern, value in constraint_patterns(shapes, level, "?this", Names(), remembered):
             compiled.append(ShapeQuery(
                 value=value, joins=path is not None and component not in FILTER_ONLY,
                 shape=level, prefixes="", head=f"SELECT DISTINCT ?this{f' ({value} AS ?value)' if value else ''}",
@@ -185,18 +200,19 @@ def _core_constraints(shapes: Graph, shape: Node, targets: str) -> list[ShapeQue
     return compiled
 
 
-def _batches(compiled: list[RuleQuery | ShapeQuery]) -> list[RuleQuery | list[int]]:
-    """The rules, in order, and between them the constraints' positions in `compiled`, in groups that share a query.
+def _batches(compiled: list[Compiled]) -> list[RuleQuery | ConformanceQuery | list[int]]:
+    """The rules and conformance queries, in order, and between them the constraints' positions in `compiled`,
+    in groups that share a query.
 
     Constraints whose patterns each match the path from ?this and that have the same
     targets are grouped: a UNION of their patterns, joined with the targets once, finds
     what they find one by one (standard SPARQL, evaluated bottom-up), in one pass over
     the focus nodes instead of one per constraint. A rule closes the groups before it.
     """
-    batches: list[RuleQuery | list[int]] = []
+    batches: list[RuleQuery | ConformanceQuery | list[int]] = []
     open_groups: dict[str, list[int]] = {}
     for position, item in enumerate(compiled):
-        if isinstance(item, RuleQuery):
+        if not isinstance(item, ShapeQuery):
             batches.append(item)
             open_groups = {}
         elif item.joins and item.targets in open_groups:
@@ -218,7 +234,7 @@ def _union_query(items: list[ShapeQuery], focus: list[URIRef] | None) -> str:
     return f"SELECT DISTINCT ?this ?value ?shBranch WHERE {{\n{_values(focus)} {targets}\n{branches}\n}}"
 
 
-def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIRef] | None = None,
+def run_compiled(store, compiled: list[Compiled], focus: list[URIRef] | None = None,
                  rule_focus: list[URIRef] | None = None) -> list[Result]:
     """Run compiled shapes on any store with `ask`, `select` and `infer` (local Oxigraph or a SPARQL endpoint).
 
@@ -227,22 +243,31 @@ def run_compiled(store, compiled: list[RuleQuery | ShapeQuery], focus: list[URIR
     when they are few enough to write into the query; more run the rules for every node.
     With `focus`, only those focus nodes are validated: a few are written into the
     query; many are kept by filtering a full run, which stores plan far better.
+    What conformance queries find is kept in the store for this run only.
     """
     inline = _inlined(focus)
     keep = set(focus) if focus is not None and inline is None else None
     has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
     found: dict[int, list[Result]] = {}  # by position in `compiled`: results come out in its order
-    for batch in _batches(compiled):
-        if isinstance(batch, RuleQuery):
-            store.infer(batch.query(_inlined(rule_focus)))
-            continue
-        items = [cast(ShapeQuery, compiled[position]) for position in batch]
-        ask = items[0].has_targets(inline)
-        if ask not in has_targets:
-            has_targets[ask] = store.ask(ask)
-        if not has_targets[ask]:
-            continue  # like pySHACL, skip shapes without focus nodes
-        found.update(_select(store, batch, items, inline, keep))
+    remembers = any(isinstance(item, ConformanceQuery) for item in compiled)
+    if remembers:
+        store.forget()
+    try:
+        for batch in _batches(compiled):
+            if isinstance(batch, RuleQuery):
+                store.infer(batch.query(_inlined(rule_focus)))
+            elif isinstance(batch, ConformanceQuery):
+                store.remember(batch.construct)
+            else:
+                items = [cast(ShapeQuery, compiled[position]) for position in batch]
+                ask = items[0].has_targets(inline)
+                if ask not in has_targets:
+                    has_targets[ask] = store.ask(ask)
+                if has_targets[ask]:  # like pySHACL, skip shapes without focus nodes
+                    found.update(_select(store, batch, items, inline, keep))
+    finally:
+        if remembers:
+            store.forget()
     return [result for position in sorted(found) for result in found[position]]
 
 

@@ -24,7 +24,7 @@ from rdflib.term import Node
 from ..errors import KbError
 from ..model import KB
 from ..store import LocalStore
-from .engine import RuleQuery, ShapeQuery, compile_shapes, run_compiled
+from .engine import Compiled, RuleQuery, compile_shapes, run_compiled
 from .results import Result
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def inferred_triples(data: str, shapes: Graph) -> str:
     """What the shapes' SPARQL rules construct on `data` (N-Triples), as N-Triples, run in sh:order by the fast engine."""
     if (None, SH.rule, None) not in shapes:
         return ""
-    rules: list[RuleQuery | ShapeQuery] = [item for item in compile_shapes(shapes) if isinstance(item, RuleQuery)]
+    rules: list[Compiled] = [item for item in compile_shapes(shapes) if isinstance(item, RuleQuery)]
     store = LocalStore()
     store.store.load(data.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     run_compiled(store, rules)
