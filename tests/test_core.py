@@ -43,7 +43,7 @@ def test_components_the_fast_engine_cannot_run_are_refused_by_name():
 
 
 def test_remembered_nested_shapes_give_the_results_of_testing_them_in_place(tmp_path):
-    """A whole run finds each nested shape's conforming nodes once; a focused run tests them in place."""
+    """A whole run finds the nodes violating each nested shape once; a focused run tests them in place."""
     from reconcile.shacl import load_shapes
     from reconcile.shacl.engine import ConformanceQuery, run_compiled
     from reconcile.store import CONFORMANCE_GRAPH

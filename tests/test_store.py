@@ -1,7 +1,7 @@
 """The local store: queries with and without the inferences, and what it remembers for one run."""
 import pyoxigraph as ox
 
-from reconcile.store import CONFORMANCE_GRAPH, CONFORMS_TO, INFERRED, LocalStore
+from reconcile.store import CONFORMANCE_GRAPH, INFERRED, VIOLATES, LocalStore
 
 DATA = """@prefix ex: <http://example.org/> .
 ex:claim ex:target [ ex:exact "three weeks" ] ."""
@@ -35,10 +35,10 @@ def test_the_data_only_copy_shares_the_data_and_sees_later_changes():
 
 def test_remembered_triples_name_the_data_s_own_blank_nodes_until_forgotten():
     store = _store().data_only()
-    store.remember(f"CONSTRUCT {{ ?t <{CONFORMS_TO}> <http://example.org/Shape> }} "
+    store.remember(f"CONSTRUCT {{ ?t <{VIOLATES}> <http://example.org/Shape> }} "
                    "WHERE { ?c <http://example.org/target> ?t }")
     found = f"""ASK {{ ?t <http://example.org/exact> "three weeks" .
-                      GRAPH <{CONFORMANCE_GRAPH}> {{ ?t <{CONFORMS_TO}> <http://example.org/Shape> }} }}"""
+                      GRAPH <{CONFORMANCE_GRAPH}> {{ ?t <{VIOLATES}> <http://example.org/Shape> }} }}"""
     assert store.ask(found)  # the remembered blank node is the selector itself, not a copy
     store.forget()
     assert not store.ask(found)

@@ -19,9 +19,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 INFERRED = "urn:reconcile:inferred"
-# Where the fast engine keeps, for one run, which nodes conform to a nested shape (see shacl/core.py).
+# Where the fast engine keeps, for one run, which nodes violate a nested shape (see shacl/core.py).
 CONFORMANCE_GRAPH = "urn:reconcile:conformance"
-CONFORMS_TO = "urn:reconcile:conformsTo"
+VIOLATES = "urn:reconcile:violates"
 
 # What a store can do besides answering queries; code asks for these instead of which store it has.
 FILES = "files"  # loaded from the knowledge base's folder: subject lines, source texts and the folder are at hand
@@ -143,7 +143,7 @@ class LocalStore:
         """Add what a CONSTRUCT query builds to the conformance graph, as the store's own terms.
 
         Unlike `infer`, the triples do not pass through a serialization, so a blank node of the
-        data stays that node (a selector the query found conforming is the selector).
+        data stays that node (a selector the query found incomplete is the selector).
         """
         graph = ox.NamedNode(CONFORMANCE_GRAPH)
         self.store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in self._query(construct))

@@ -9,9 +9,10 @@ so a shapes file is never checked only in part; pySHACL handles every component.
 
 Tested inside the pattern of each focus node, a nested shape is tested once for every
 time a value is counted: a target's two selectors against both selector shapes some
-nine times per claim. `conformance_queries` instead finds every node that conforms to
-a nested shape once, for the store to remember (`Store.remember`); the patterns given
-those shapes in `remembered` then look the answer up.
+nine times per claim. `conformance_queries` instead tests every candidate node once
+and has the store remember (`Store.remember`) the few that are instances of the shape's
+classes and still violate it; the patterns given those shapes in `remembered` test
+the classes and look the rest up. On sound data nothing is remembered.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from ..errors import KbError
-from ..store import CONFORMANCE_GRAPH, CONFORMS_TO
+from ..store import CONFORMANCE_GRAPH, VIOLATES
 
 # Parameters this compiler understands; any other sh: predicate on a shape is refused.
 COMPONENTS = {
@@ -92,7 +93,8 @@ def violation_pattern(shapes: Graph, shape, focus: str, names: Names,
                       remembered: Mapping[Node, URIRef] | None = None) -> str:
     """A pattern that matches when `focus` does not conform to `shape` (for sh:node and qualified shapes)."""
     if remembered and shape in remembered:
-        return f"FILTER NOT EXISTS {{ {_conforms(focus, remembered[shape])} }}"
+        branches = [f"FILTER NOT EXISTS {{ {focus} {TYPE_OF} {_term(c)} }}" for c in _classes(shapes, shape)]
+        return " UNION ".join(f"{{ {p} }}" for p in [*branches, _violates(focus, remembered[shape])])
     patterns = [pattern for _, pattern, _ in constraint_patterns(shapes, shape, focus, names, remembered)]
     for property_shape in shapes.objects(shape, SH.property):
         patterns += [pattern for _, pattern, _ in constraint_patterns(shapes, property_shape, focus, names, remembered)]
@@ -101,17 +103,24 @@ def violation_pattern(shapes: Graph, shape, focus: str, names: Names,
     return " UNION ".join(f"{{ {p} }}" for p in patterns) if patterns else "FILTER (false)"
 
 
-def _conforms(node: str, shape_iri: URIRef) -> str:
-    return f"GRAPH <{CONFORMANCE_GRAPH}> {{ {node} <{CONFORMS_TO}> <{shape_iri}> }}"
+def _violates(node: str, shape_iri: URIRef) -> str:
+    return f"GRAPH <{CONFORMANCE_GRAPH}> {{ {node} <{VIOLATES}> <{shape_iri}> }}"
+
+
+def _classes(shapes: Graph, shape) -> list:
+    """The shape's own sh:class values: a node conforming to it is an instance of each."""
+    return sorted(shapes.objects(shape, SH["class"]), key=str)
 
 
 def conformance_queries(shapes: Graph, targeted: Iterable[Node]) -> tuple[dict[Node, URIRef], list[str]]:
-    """The nested shapes whose conforming nodes a store can remember, and a CONSTRUCT query finding each set.
+    """The nested shapes a store can remember violations of, and for each a CONSTRUCT query finding them.
 
     A nested shape qualifies when every constraint naming it (sh:node, sh:qualifiedValueShape)
     is on a property shape: the candidates are then the nodes those paths reach from anywhere,
     a superset of its value nodes, and whether a node conforms depends on the node alone.
-    The queries come innermost first, so each one looks up the shapes nested in it.
+    What is remembered are the candidates that are instances of the shape's classes and
+    violate it all the same; a node that is not an instance is told by its type. The
+    queries come innermost first, so each one looks up the shapes nested in it.
     """
     sites: dict[Node, list] = {}  # nested shape -> the paths reaching its value nodes (None: a node shape's own)
     visiting: set[Node] = set()
@@ -143,15 +152,16 @@ def conformance_queries(shapes: Graph, targeted: Iterable[Node]) -> tuple[dict[N
             continue
         iri = _iri(nested, len(remembered))
         candidates = " UNION ".join(sorted({f"{{ ?shAnyFocus {_path(shapes, path)} ?shNode }}" for path in paths}))
+        instances = "".join(f"FILTER EXISTS {{ ?shNode {TYPE_OF} {_term(c)} }} " for c in _classes(shapes, nested))
         violation = violation_pattern(shapes, nested, "?shNode", Names(), remembered)
-        queries.append(f"CONSTRUCT {{ ?shNode <{CONFORMS_TO}> <{iri}> }} WHERE {{ {candidates} "
-                       f"FILTER NOT EXISTS {{ {violation} }} }}")
+        queries.append(f"CONSTRUCT {{ ?shNode <{VIOLATES}> <{iri}> }} WHERE {{ {candidates} "
+                       f"{instances}FILTER EXISTS {{ {violation} }} }}")
         remembered[nested] = iri
     return remembered, queries
 
 
 def _iri(shape: Node, index: int) -> URIRef:
-    """The name a nested shape's conforming nodes are remembered under (a blank-node shape has none of its own)."""
+    """The name a nested shape's violations are remembered under (a blank-node shape has none of its own)."""
     return shape if isinstance(shape, URIRef) else URIRef(f"{CONFORMANCE_GRAPH}:shape{index}")
 
 
@@ -204,7 +214,8 @@ def _qualified(shapes, shape, qualified, values, names, remembered) -> list[tupl
 
     def conforming(v: str) -> str:
         if qualified in remembered:
-            return f"FILTER EXISTS {{ {_conforms(v, remembered[qualified])} }}"
+            instances = "".join(f"FILTER EXISTS {{ {v} {TYPE_OF} {_term(c)} }} " for c in _classes(shapes, qualified))
+            return f"{instances}FILTER NOT EXISTS {{ {_violates(v, remembered[qualified])} }}"
         return f"FILTER NOT EXISTS {{ {violation_pattern(shapes, qualified, v, names, remembered)} }}"
 
     found: list[tuple[URIRef, str, str | None]] = []

@@ -101,7 +101,7 @@ _TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.tar
 
 @dataclass(frozen=True)
 class ConformanceQuery:
-    """Which nodes conform to one nested shape, found once for the store to remember (see core.py)."""
+    """Which nodes violate one nested shape, found once for the store to remember (see core.py)."""
 
     construct: str
 
@@ -113,8 +113,8 @@ Compiled = RuleQuery | ConformanceQuery | ShapeQuery
 def compile_shapes(shapes: Graph, remember: bool = False) -> list[Compiled]:
     """One query per targeted shape and rule or constraint: rules first, then SPARQL and core constraints.
 
-    With `remember`, the nested shapes' conforming nodes are found first, once each, and the
-    constraints look them up; for stores with REMEMBERS, on whole runs (a few focus nodes are
+    With `remember`, the nodes violating each nested shape are found first, once each, and
+    the constraints look them up; for stores with REMEMBERS, on whole runs (a few focus nodes are
     cheaper to test in place). Shapes are visited in a fixed order, so results come out in
     the same order every run.
     """
