@@ -41,7 +41,8 @@ IGNORED = {
     SH.message, SH.severity, SH.name, SH.description, SH.order, SH.group, SH.deactivated, SH.sparql, SH.rule,
     SH.prefixes, SH.declare, SH.qualifiedValueShapesDisjoint, SH.defaultValue,
 }
-_CASTABLE = {XSD.string, XSD.boolean, XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.dateTime, XSD.date,
+# Datatypes whose text may be invalid, tested by casting it back (any text is a valid xsd:string).
+_CASTABLE = {XSD.boolean, XSD.integer, XSD.decimal, XSD.float, XSD.double, XSD.dateTime, XSD.date,
              XSD.time, XSD.duration}
 _COMPARISONS = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
 _NODE_KINDS = {
