@@ -212,6 +212,13 @@ class KnowledgeBase:
         keys = self.source_keys
         claims = []
         seen = set()
+        shared: dict = {}  # topics, contexts, units, editors and numbers recur: each claim points at one copy
+
+        def one(value):
+            return shared.setdefault(value, value)
+
+        def number(lexical: str | None) -> Decimal | None:  # by its text: 3.0 and 3 are equal Decimals, shown apart
+            return None if lexical is None else shared.setdefault(("decimal", lexical), _decimal(lexical))
         for row in self._data.rows(_CLAIMS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             iri = row["iri"]
             if iri in seen:
@@ -223,29 +230,29 @@ class KnowledgeBase:
                 id=local_name(iri),
                 source=source_key,
                 source_file=source.file_name if source else "",
-                topic=local_name(row.get("topic", "")),
-                context=local_name(row.get("context", "")),
+                topic=one(local_name(row.get("topic", ""))),
+                context=one(local_name(row.get("context", ""))),
                 quote=row.get("exact", ""),
                 prefix=row.get("prefix", ""),
                 suffix=row.get("suffix", ""),
                 start=_int(row.get("start")),
                 end=_int(row.get("end")),
                 stated=row.get("stated", ""),
-                min=_decimal(row.get("min")),
-                max=_decimal(row.get("max")),
+                min=number(row.get("min")),
+                max=number(row.get("max")),
                 min_exclusive=_boolean(row.get("exclusive")) is True,
-                unit=local_name(row["unit"]) if "unit" in row else None,
+                unit=one(local_name(row["unit"])) if "unit" in row else None,
                 yes=_boolean(row.get("yes")),
                 category=row.get("category"),
                 members=tuple(sorted(members.get(iri, ()))),
                 empty_set=_boolean(row.get("empty")) is True,
-                modality=local_name(row["modality"]) if "modality" in row else None,
+                modality=one(local_name(row["modality"])) if "modality" in row else None,
                 anchor_status=row.get("anchor", ""),
                 retracted_at=row.get("retractedAt", ""),
                 retraction_reason=row.get("reason", ""),
                 replaced_by=local_name(row.get("replacedBy", "")),
-                added_by=local_name(row.get("addedBy", "")),
-                added_at=row.get("addedAt", ""),
+                added_by=one(local_name(row.get("addedBy", ""))),
+                added_at=one(row.get("addedAt", "")),
                 location=self.locations.get(URIRef(iri)),
             ))
         return sorted(claims, key=lambda c: c.id)

@@ -101,7 +101,7 @@ class Source:
         return bool(self.sells_evidence)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     source: str  # source key
