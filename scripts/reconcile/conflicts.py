@@ -12,7 +12,7 @@ from pathlib import Path
 from .cache import cached_conflict_results
 from .implied import compared_claims
 from .load import KnowledgeBase
-from .model import Claim, local_name, position_iri
+from .model import KB, Claim, local_name, position_iri
 from .paths import CONFLICT_SHAPES
 from .shacl import Result, load_shapes, run
 from .store import FILES
@@ -36,6 +36,7 @@ class Conflict:
     severity: str
     explanation: str
     sides: tuple[tuple[Claim, ...], ...]
+    inner: int | None = None  # for one range inside another: which of `sides` is inside, the more specific
     status: str = "new"
     review_note: str = ""
     reviewed_by: str = ""
@@ -72,6 +73,15 @@ def conflict_id(topic: str, position_ids: list[str] | tuple[str, ...]) -> str:
     """
     digest = hashlib.sha256("\n".join(sorted(position_ids)).encode()).hexdigest()[:8]
     return f"{topic}-{digest}"
+
+
+def _inner(result: Result, sides: tuple, this: tuple, that: tuple) -> int | None:
+    """Which side is inside the other, from the relation the nested shapes give as the result's path."""
+    if result.path in (KB.liesInside, KB.fallsUnder):
+        return sides.index(this)
+    if result.path in (KB.encloses, KB.covers):
+        return sides.index(that)
+    return None
 
 
 def _side_order(side: tuple[Claim, ...]) -> tuple:
@@ -120,9 +130,12 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
         if result.outcome == "agreement":
             positions = [str(result.focus)]
             sides: tuple[tuple[Claim, ...], ...] = (this,)
+            inner = None
         else:
             positions = sorted([str(result.focus), str(result.value)])
-            sides = tuple(sorted([this, tuple(holders[str(result.value)])], key=_side_order))
+            that = tuple(holders[str(result.value)])
+            sides = tuple(sorted([this, that], key=_side_order))
+            inner = _inner(result, sides, this, that)
         conflict = Conflict(
             id=conflict_id(topic, [local_name(p) for p in positions]),
             topic=topic,
@@ -131,6 +144,7 @@ def conflicts_from_results(results: list[Result], claims: list[Claim]) -> list[C
             severity=CONFLICT_SEVERITY.get(result.severity, "low") if result.outcome in DISAGREEMENTS else "none",
             explanation=result.message,
             sides=sides,
+            inner=inner,
         )
         conflicts.setdefault(conflict.id, conflict)  # agreements: one per position, worded as its first result
     return sorted(conflicts.values(), key=Conflict.sort_key)

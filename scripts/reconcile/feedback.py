@@ -116,18 +116,12 @@ def relations(kb: KnowledgeBase, claim_id: str, conflicts: list[Conflict]) -> li
 
 
 def _verb(conflict: Conflict, mine: tuple[Claim, ...], other: tuple[Claim, ...]) -> str:
-    """The relation's verb; for a compatible pair, which side the shape's message names as the inner one."""
+    """The relation's verb; for a compatible pair, whether this claim's side is the inner one."""
     if conflict.outcome in VERBS:
         return VERBS[conflict.outcome]
-
-    def named_inner(side: tuple[Claim, ...]) -> bool:
-        return any(f'source {c.source} says "{c.stated}", which' in conflict.explanation for c in side)
-
-    if named_inner(mine) and not named_inner(other):
-        return "is more specific than"
-    if named_inner(other) and not named_inner(mine):
-        return "is broader than"
-    return "is compatible with"
+    if conflict.inner is None:
+        return "is compatible with"
+    return "is more specific than" if conflict.sides[conflict.inner] is mine else "is broader than"
 
 
 def _side(side: tuple[Claim, ...]) -> str:

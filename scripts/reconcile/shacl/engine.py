@@ -290,7 +290,7 @@ def _select(store, batch: list[int], items: list[ShapeQuery], inline: list[URIRe
             value = key[1]  # a SPARQL constraint's value node, when ?value is unbound, is the focus node
         found[index].append(Result(focus=key[1], value=value, severity=item.severity,
                                    message=_fill(item.message, bindings), code=item.code, outcome=item.outcome,
-                                   shape=item.shape, component=item.component, path=item.path,
+                                   shape=item.shape, component=item.component, path=bindings.get("path", item.path),
                                    constraint=item.constraint))
     return dict(zip(batch, found, strict=True))
 
