@@ -130,6 +130,8 @@ def test_a_unit_missing_from_the_quote_is_an_error(kb_dir):
 
 
 def test_numbers_in_words_ordinals_and_unit_spellings_count(kb):
+    from dataclasses import replace
+
     from reconcile.carried import missing_value
 
     claim = kb.claim("a-nsaid-avoid-after")
@@ -137,7 +139,7 @@ def test_numbers_in_words_ordinals_and_unit_spellings_count(kb):
                           ("6 months", "around the 6-month mark"), ("30–60 minutes", "Duration 30–60 min"),
                           ("two to three months", "in as little as two to three months"), ("30", "Using a 30G needle"),
                           ("400 plus billion", "we utilize 400 plus billion exosomes per vial")]:
-        assert missing_value(claim.__class__(**{**claim.__dict__, "stated": stated, "quote": quote})) == [], stated
+        assert missing_value(replace(claim, stated=stated, quote=quote)) == [], stated
 
 
 def test_a_yes_no_quote_sharing_no_word_with_its_topic_is_a_warning(kb_dir):

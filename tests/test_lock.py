@@ -19,6 +19,7 @@ from reconcile.cli import main
 from reconcile.conflicts import find_conflicts
 from reconcile.edit import NewClaim, add_claim
 from reconcile.gate import run_check
+from reconcile.identity import editor_names
 from reconcile.load import KnowledgeBase, load
 from reconcile.lock import LOCK_FILE, kb_lock, writing
 from reconcile.reviews import read_reviews, reviewed_conflicts
@@ -178,8 +179,9 @@ class Writer:
 
     args: Callable[[Path, Path, int], list[str]]  # (kb folder, work folder, n) -> arguments after `kb`
     landed: Callable[[KnowledgeBase, Path, int, str], bool]  # (kb, work folder, n, its output) -> left its change
-    prepare: Callable[[Path, int], None] | None = None  # a change by hand before the n-th run
+    prepare: Callable[[Path, int], None] | None = None  # a change before the n-th run (the k-th pair)
     pairs_at_once: int = 4
+    moves_sources: bool = False  # its preparation edits a source, out of step with the claims until it runs
 
 
 def _claim_args(kb_dir, work, n):
@@ -248,13 +250,36 @@ def _applied(kb, work, n, out):
     return any(c.quote == sentence(n) for c in kb.claims)
 
 
+def _add_quoting_claims(kb_dir, k):
+    """Claims quoting sentences 2k and 2k+1, for the k-th pair (or the 2k-th and later single runs) to change."""
+    with writing(kb_dir, wait=None) as kb:
+        for number in (2 * k, 2 * k + 1):
+            add_claim(kb, NewClaim(source="long", topic="first-results-time", quote=sentence(number),
+                                   value=f"{number % 11 + 1} months"), by="ed")
+            kb = load(kb_dir)
+
+
+def _quoting(kb_dir, n) -> str:
+    """The id of the claim quoting sentence n."""
+    return next(c.id for c in load(kb_dir).claims if c.quote == sentence(n))
+
+
 WRITERS = {
     "add-claim": Writer(_claim_args, _claim_landed),
+    "add-editor": Writer(lambda kb_dir, work, n: ["add-editor", f"ed-{n}", "--kb", kb_dir, "--name", f"Editor {n}"],
+                         lambda kb, work, n, out: editor_names(kb).get(f"ed-{n}") == f"Editor {n}"),
+    "remove-claim": Writer(lambda kb_dir, work, n: ["remove-claim", _quoting(kb_dir, n), "--kb", kb_dir, "--shapes", SHAPES],
+                           lambda kb, work, n, out: not any(c.quote == sentence(n) for c in kb.claims),
+                           _add_quoting_claims),
+    "retract": Writer(lambda kb_dir, work, n: ["retract", _quoting(kb_dir, n), "--kb", kb_dir, "--reason", f"Reason {n}."],
+                      lambda kb, work, n, out: any(c.quote == sentence(n) and c.retraction_reason == f"Reason {n}."
+                                                   for c in kb.claims),
+                      _add_quoting_claims),
     "add-source": Writer(_source_args, _source_landed),
     "new-topic": Writer(_topic_args, lambda kb, work, n, out: f"t-{n}" in kb.topics),
     "review": Writer(_review_args, _review_landed),
     "baseline": Writer(lambda kb_dir, work, n: ["baseline", "--kb", kb_dir, "--shapes", SHAPES], _baseline_landed),
-    "reanchor": Writer(lambda kb_dir, work, n: ["reanchor", "--kb", kb_dir], _anchors_hold, _move_sources, 1),
+    "reanchor": Writer(lambda kb_dir, work, n: ["reanchor", "--kb", kb_dir], _anchors_hold, _move_sources, 1, True),
     "apply": Writer(_apply_args, _applied),
 }
 
@@ -330,7 +355,7 @@ def test_writers_killed_at_random_moments_leave_every_file_readable(kb_dir, tmp_
             assert writer.landed(kb, work, n, out), (name, n, out)
         else:
             assert code == -signal.SIGKILL, (name, n, code, err)
-        if not writer.prepare:  # a source changed by hand is out of step until reanchor runs to the end
+        if not writer.moves_sources:  # a source changed by hand is out of step until reanchor runs to the end
             assert structural_errors(kb_dir) <= errors_before
     left = list(kb_dir.rglob("*.tmp"))
     assert all(p.name.startswith(".") for p in left)  # never under a name the loader reads

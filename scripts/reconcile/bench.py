@@ -227,7 +227,7 @@ def run_store_stage(kb_dir: Path, shapes: Path, results_file: Path | None) -> di
         publish(kb_dir, store)
         published = time.perf_counter()
         print(f"published in {published - start:.2f} s; checking", file=sys.stderr, flush=True)  # long runs show progress
-        result = run_check(remote_kb(store), shapes, "never")
+        result = run_check(remote_kb(store), shapes, "never", keep_conflicts=results_file is not None)
         checked = time.perf_counter()
         server_peak = peak_megabytes(pid)
     if results_file is not None:

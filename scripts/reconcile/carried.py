@@ -85,12 +85,13 @@ def shares_a_word(claim: Claim, topic: Topic, synonyms: Sequence[str] = ()) -> b
     return not wanted or any(_same_word(w, q) for w in wanted for q in quote)
 
 
-def check_quote_values(kb: KnowledgeBase) -> list[Finding]:
+def check_quote_values(kb: KnowledgeBase, claims: list[Claim] | None = None) -> list[Finding]:
+    """Each quote carries its claim's value (`claims`, or every claim)."""
     synonyms: dict[str, list[str]] = {}
     for row in kb.store.rows(_ALT_LABELS):
         synonyms.setdefault(local_name(row["topic"]), []).append(row["label"])
     findings = []
-    for claim in kb.claims:
+    for claim in kb.claims if claims is None else claims:
         topic = kb.topics.get(claim.topic)
         if topic is None or not claim.quote or not claim.stated or claim.anchor_status:
             continue  # a quote `kb reanchor` marked is already an error that asks a person to check the value

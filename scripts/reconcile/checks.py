@@ -90,10 +90,14 @@ def check_sources(kb: KnowledgeBase) -> list[Finding]:
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def check_identifiers(kb: KnowledgeBase) -> list[Finding]:
-    """Topics, sources, contexts and claims whose id is not letters, digits, dots, dashes and underscores."""
-    named = [("topic", t) for t in kb.topics] + [("source", k) for k in kb.sources]
-    named += [("context", c) for c in kb.contexts] + [("claim", c.id) for c in kb.claims]
+def check_identifiers(kb: KnowledgeBase, claims: list[Claim] | None = None, others: bool = True) -> list[Finding]:
+    """Topics, sources, contexts and claims whose id is not letters, digits, dots, dashes and underscores.
+
+    `claims` (every claim when None) and, with `others`, the topics, sources and contexts.
+    """
+    named = [("topic", t) for t in kb.topics] + [("source", k) for k in kb.sources] if others else []
+    named += [("context", c) for c in kb.contexts] if others else []
+    named += [("claim", c.id) for c in (kb.claims if claims is None else claims)]
     return [Finding("bad-identifier", "error",
                     f"the {kind} id {name!r} must be letters, digits, dots, dashes and underscores, starting with a "
                     "letter or digit (it names pages and links); rename it.", name, _written_at(kb, name))

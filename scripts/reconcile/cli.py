@@ -143,7 +143,8 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
     else:
         kb, shapes_dir = load(kb_dir), _shapes(kb_dir, shapes)
     cache_file = kb_dir.resolve().parent / ".kb-cache" / "conflicts.json" if cache and not endpoint else None
-    result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file)
+    result = run_check(kb, shapes_dir, fail_on, engine=engine, cache_file=cache_file,
+                       keep_conflicts=not endpoint)  # a store's conflicts are counted, not held
     in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
     click.echo(report.check_output(result, fmt or ("github" if in_actions else "text"), fail_on), nl=False)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -1,6 +1,7 @@
 """`kb check` as a library call: structure, quotes and conflicts, and whether CI should fail."""
 from __future__ import annotations
 
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from .conflicts import Conflict, find_conflicts
 from .errors import EXIT_FINDINGS, KbError
 from .findings import Finding
 from .load import KnowledgeBase
+from .parts import run_check_in_parts
 from .paths import TOPICS_FILE
 from .reviews import reviewed_conflicts
 from .store import FILES
@@ -30,6 +32,11 @@ class CheckResult:
     findings: list[Finding]
     conflicts: list[Conflict]
     failing: list[Conflict]
+    counted: dict[str, int] | None = None  # conflicts by outcome, when they were counted instead of kept
+
+    def outcomes(self) -> Counter[str]:
+        """How many conflicts of each outcome were found."""
+        return Counter(self.counted) if self.counted is not None else Counter(c.outcome for c in self.conflicts)
 
     @property
     def exit_code(self) -> int:
@@ -40,7 +47,7 @@ class CheckResult:
 def require_content(kb: KnowledgeBase) -> None:
     """Refuse to pass a knowledge base that is not there: a folder without topics.ttl, or a store holding none."""
     if FILES not in kb.store.capabilities:
-        if not kb.topics and not kb.claims:
+        if not kb.topics and not kb.has_claims():
             raise KbError("The store holds no topics and no claims; publish the knowledge base to it with "
                           "`kb publish` first, or check the --endpoint.")
         return
@@ -52,12 +59,16 @@ def require_content(kb: KnowledgeBase) -> None:
 
 
 def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_report: Graph | None = None,
-              engine: str = "fast", cache_file: Path | None = None) -> CheckResult:
+              engine: str = "fast", cache_file: Path | None = None, keep_conflicts: bool = True) -> CheckResult:
     """Run every check. Conflicts are only looked for when the structure is sound.
 
-    `keep_report`, when given, receives the structural SHACL validation report.
+    `keep_report`, when given, receives the structural SHACL validation report. A knowledge
+    base in a remote store is checked a part of its topics at a time (see parts.py); without
+    `keep_conflicts` only the failing conflicts are kept, and the others counted.
     """
     require_content(kb)
+    if FILES not in kb.store.capabilities and engine == "fast" and keep_report is None:
+        return run_check_in_parts(kb, shapes_dir, FAIL_ON[fail_on], keep_conflicts)
     if engine != "fast" or cache_file is not None:
         findings = check(kb, shapes_dir, keep_report, engine)
         if has_errors(findings):

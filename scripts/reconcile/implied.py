@@ -23,10 +23,10 @@ def compared_claims(kb: KnowledgeBase) -> list[Claim]:
     return [*(claim for claim in kb.claims if not claim.retracted), *implied_claims(kb)]
 
 
-def implied_claims(kb: KnowledgeBase) -> list[Claim]:
-    """Every implied claim, in the order of the claims they come from."""
+def implied_claims(kb: KnowledgeBase, claims: list[Claim] | None = None) -> list[Claim]:
+    """Every implied claim (of `claims`, or of every claim), in the order of the claims they come from."""
     implied = []
-    for claim in kb.claims:
+    for claim in kb.claims if claims is None else claims:
         topic = kb.topics.get(claim.topic)
         if topic is None or claim.retracted or claim.modality == "May" or not _states_a_restriction(claim):
             continue

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .errors import KbError
-from .model import SPARQL_PREFIXES, CategoryValue, Claim, Location, Source, Topic, local_name
+from .model import SPARQL_PREFIXES, TOPIC, CategoryValue, Claim, Location, Source, Topic, local_name
 from .paths import CLAIMS_DIR, KB_FILES, SOURCES_DIR, read_source_bytes
 from .store import LocalStore, Store
 
@@ -88,6 +88,8 @@ SELECT ?iri ?source ?topic ?context ?exact ?prefix ?suffix ?start ?end ?stated ?
 }"""
 
 _MEMBERS = SPARQL_PREFIXES + "SELECT ?iri ?member WHERE { ?iri a kb:Claim . ?iri kb:member ?member }"
+_CLAIM_COUNTS = SPARQL_PREFIXES + """
+SELECT ?topic (COUNT(DISTINCT ?iri) AS ?claims) WHERE { ?iri a kb:Claim ; kb:topic ?topic } GROUP BY ?topic"""
 _CLAIM_PATTERN = "?iri a kb:Claim ."  # where both claim queries start; read_claims puts VALUES before it
 
 
@@ -203,9 +205,12 @@ class KnowledgeBase:
         """Every claim, sorted by id. Structural problems are the shapes' business: missing parts read as empty."""
         return self.read_claims()
 
-    def read_claims(self, iris: list[URIRef] | None = None) -> list[Claim]:
-        """The claims with these IRIs (every claim when None), read from the store, sorted by id."""
+    def read_claims(self, iris: list[URIRef] | None = None, topics: list[str] | None = None) -> list[Claim]:
+        """The claims with these IRIs, or on these topics (every claim when neither), read from the store, by id."""
         only = "" if iris is None else "VALUES ?iri { " + " ".join(f"<{iri}>" for iri in iris) + " }\n"
+        if topics is not None:
+            only += ("VALUES ?onTopic { " + " ".join(f"<{TOPIC[t]}>" for t in topics) + " }\n"
+                     "?iri kb:topic ?onTopic .\n")
         members: dict[str, list[str]] = {}
         for row in self._data.rows(_MEMBERS.replace(_CLAIM_PATTERN, only + _CLAIM_PATTERN)):
             members.setdefault(row["iri"], []).append(row["member"])
@@ -256,6 +261,13 @@ class KnowledgeBase:
                 location=self.locations.get(URIRef(iri)),
             ))
         return sorted(claims, key=lambda c: c.id)
+
+    def claim_counts(self) -> dict[str, int]:
+        """How many claims each topic has, counted by the store (without reading the claims)."""
+        return {local_name(row["topic"]): int(row["claims"]) for row in self._data.rows(_CLAIM_COUNTS)}
+
+    def has_claims(self) -> bool:
+        return self._data.ask(SPARQL_PREFIXES + "ASK { ?iri a kb:Claim }")
 
     @cached_property
     def _claims_by_id(self) -> dict[str, Claim]:

@@ -12,7 +12,7 @@ from .export import conflict_dict
 from .gate import CheckResult
 from .model import Claim
 from .values import position
-from .vocab import STATUS_LABELS
+from .vocab import DISAGREEMENTS, STATUS_LABELS
 
 CHECK_FORMATS = ("text", "json", "sarif", "github")
 
@@ -60,14 +60,12 @@ def check_text(result: CheckResult, fail_on: str) -> str:
     lines = [one_line(finding.line()) for finding in result.findings]
     for conflict in result.failing:
         lines += [one_line(line) for line in conflict_lines(conflict)]
-    disagreements = [c for c in result.conflicts if c.is_disagreement]
+    outcomes = result.outcomes()
     errors = sum(1 for f in result.findings if f.severity == "error")
-    summary = (f"{errors} structural error(s), {len(disagreements)} conflict(s) "
-               f"({sum(c.outcome == 'contradiction' for c in disagreements)} contradictions, "
-               f"{sum(c.outcome == 'partial-overlap' for c in disagreements)} partial overlaps), "
+    summary = (f"{errors} structural error(s), {sum(outcomes[o] for o in DISAGREEMENTS)} conflict(s) "
+               f"({outcomes['contradiction']} contradictions, {outcomes['partial-overlap']} partial overlaps), "
                f"{len(result.failing)} failing with --fail-on {fail_on}, "
-               f"{sum(c.outcome == 'compatible' for c in result.conflicts)} compatible pair(s), "
-               f"{sum(c.outcome == 'agreement' for c in result.conflicts)} agreement(s).")
+               f"{outcomes['compatible']} compatible pair(s), {outcomes['agreement']} agreement(s).")
     if result.failing:
         summary += " Review each failing conflict with `kb review CONFLICT_ID --decision ... --note ...` or correct the claim."
     return "\n".join(lines + [summary]) + "\n"

@@ -87,9 +87,9 @@ class RuleQuery:
         return f"{self.prefixes}\n{self.head} WHERE {{\n{_values(focus)} {targets}\n{self.body}\n}}{self.tail}"
 
 
-def _inlined(nodes: list[URIRef] | None) -> list[URIRef] | None:
+def _inlined(nodes: list[URIRef] | None, limit: int = FOCUS_INLINE_LIMIT) -> list[URIRef] | None:
     """`nodes` when they are few enough to write into a query as VALUES, else None (all nodes)."""
-    return nodes if nodes is not None and len(nodes) <= FOCUS_INLINE_LIMIT else None
+    return nodes if nodes is not None and len(nodes) <= limit else None
 
 
 def _values(focus: list[URIRef] | None) -> str:
@@ -235,17 +235,17 @@ def _union_query(items: list[ShapeQuery], focus: list[URIRef] | None) -> str:
 
 
 def run_compiled(store, compiled: list[Compiled], focus: list[URIRef] | None = None,
-                 rule_focus: list[URIRef] | None = None) -> list[Result]:
+                 rule_focus: list[URIRef] | None = None, inline_limit: int = FOCUS_INLINE_LIMIT) -> list[Result]:
     """Run compiled shapes on any store with `ask`, `select` and `infer` (local Oxigraph or a SPARQL endpoint).
 
     Rules run first, since constraints may read what they add; `rule_focus` limits them
     to those focus nodes (for incremental checks, the nodes whose inferences can change)
     when they are few enough to write into the query; more run the rules for every node.
-    With `focus`, only those focus nodes are validated: a few are written into the
-    query; many are kept by filtering a full run, which stores plan far better.
-    What conformance queries find is kept in the store for this run only.
+    With `focus`, only those focus nodes are validated: up to `inline_limit` are written
+    into the query; more are kept by filtering a full run, which stores plan far better
+    than thousands of nodes written in. What conformance queries find is kept in the store for this run only.
     """
-    inline = _inlined(focus)
+    inline = _inlined(focus, inline_limit)
     keep = set(focus) if focus is not None and inline is None else None
     has_targets: dict[str, bool] = {}  # the constraints of one shape share its targets: ask once
     found: dict[int, list[Result]] = {}  # by position in `compiled`: results come out in its order
