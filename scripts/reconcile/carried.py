@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from .findings import Finding
 from .load import KnowledgeBase
-from .model import SPARQL_PREFIXES, Claim, Topic, local_name
+from .model import Claim, Topic
 from .values import MULTIPLIERS, NUMBER_WORDS, UNITS
 from .vocab import NUMERIC_KINDS
 
@@ -27,7 +27,6 @@ the their them they this that to was were what when whether which while who will
 all any both each other than then there these those only also more most some such into over per
 hair loss treatment treatments therapy exosome exosomes session sessions patient patients use used
 """.split())
-_ALT_LABELS = SPARQL_PREFIXES + "SELECT ?topic ?label WHERE { ?topic a kb:Topic ; skos:altLabel ?label }"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 
 
@@ -87,9 +86,7 @@ def shares_a_word(claim: Claim, topic: Topic, synonyms: Sequence[str] = ()) -> b
 
 def check_quote_values(kb: KnowledgeBase, claims: list[Claim] | None = None) -> list[Finding]:
     """Each quote carries its claim's value (`claims`, or every claim)."""
-    synonyms: dict[str, list[str]] = {}
-    for row in kb.store.rows(_ALT_LABELS):
-        synonyms.setdefault(local_name(row["topic"]), []).append(row["label"])
+    synonyms = kb.synonyms
     findings = []
     for claim in kb.claims if claims is None else claims:
         topic = kb.topics.get(claim.topic)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +79,9 @@ def run_check(kb: KnowledgeBase, shapes_dir: Path, fail_on: str = "new", keep_re
     # What was found is dropped when the structure is broken, as if conflicts had not been looked for; with
     # a cache they are looked for after, so a broken knowledge base never fills it.
     _ = kb.claims  # both sides read the claim views: build them once, first
-    with ThreadPoolExecutor(1) as pool:
+    with ThreadPoolExecutor(1) as pool:  # leaving it waits for the conflict search
         conflicts = pool.submit(find_conflicts, kb, shapes_dir, engine)
         findings = check(kb, shapes_dir, keep_report, engine)
-        wait([conflicts])
     if has_errors(findings):
         return CheckResult(findings, [], [])
     return gate(kb, findings, conflicts.result(), fail_on)

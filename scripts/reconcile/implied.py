@@ -18,9 +18,10 @@ from .model import Claim
 IMPLIES = "-implies-"
 
 
-def compared_claims(kb: KnowledgeBase) -> list[Claim]:
-    """The claims the conflict shapes compare: every claim not retracted, then the answers they imply."""
-    return [*(claim for claim in kb.claims if not claim.retracted), *implied_claims(kb)]
+def compared_claims(kb: KnowledgeBase, claims: list[Claim] | None = None) -> list[Claim]:
+    """The claims the conflict shapes compare: every claim (of `claims`) not retracted, then the answers they imply."""
+    claims = kb.claims if claims is None else claims
+    return [*(claim for claim in claims if not claim.retracted), *implied_claims(kb, claims)]
 
 
 def implied_claims(kb: KnowledgeBase, claims: list[Claim] | None = None) -> list[Claim]:

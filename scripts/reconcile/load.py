@@ -51,6 +51,7 @@ SELECT ?iri (SAMPLE(?t) AS ?topic) (SAMPLE(?l) AS ?label) (SAMPLE(?b) AS ?broade
 _LABELS = SPARQL_PREFIXES + "SELECT ?iri (SAMPLE(?l) AS ?label) WHERE { ?iri a ?type ; skos:prefLabel ?l } GROUP BY ?iri"
 
 _CONTEXTS = SPARQL_PREFIXES + "SELECT ?iri WHERE { ?iri a kb:Context }"
+_SYNONYMS = SPARQL_PREFIXES + "SELECT ?iri ?alt WHERE { ?iri a kb:Topic ; skos:altLabel ?alt }"
 
 _SOURCES = SPARQL_PREFIXES + """
 SELECT ?iri (SAMPLE(?k) AS ?key) (SAMPLE(?f) AS ?file) (SAMPLE(?t) AS ?title) (SAMPLE(?p) AS ?publisher)
@@ -162,6 +163,14 @@ class KnowledgeBase:
                                   broader=local_name(row["broader"]) if "broader" in row else None)
             values.setdefault(value.topic, []).append(value)
         return {topic: sorted(found, key=lambda v: v.label) for topic, found in sorted(values.items())}
+
+    @cached_property
+    def synonyms(self) -> dict[str, list[str]]:
+        """Topic id -> its skos:altLabel synonyms (the quote checks and the topic suggestions read them)."""
+        synonyms: dict[str, list[str]] = {}
+        for row in self._data.rows(_SYNONYMS):
+            synonyms.setdefault(local_name(row["iri"]), []).append(row["alt"])
+        return synonyms
 
     @cached_property
     def contexts(self) -> dict[str, str]:

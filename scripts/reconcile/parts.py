@@ -20,7 +20,7 @@ from .carried import check_quote_values
 from .checks import check_identifiers, check_structure
 from .conflicts import Conflict, conflicts_from_results
 from .findings import Finding
-from .implied import implied_claims
+from .implied import compared_claims
 from .load import KnowledgeBase
 from .model import Claim, position_iri
 from .paths import CONFLICT_SHAPES
@@ -52,8 +52,7 @@ def compared_in_part(kb: KnowledgeBase, topics: list[str]) -> tuple[list[Claim],
     narrower = {t for t, topic in kb.topics.items() if wanted & set(topic.broader)}
     read = kb.read_claims(topics=sorted(wanted | narrower))
     own = [claim for claim in read if claim.topic in wanted]
-    implied = [claim for claim in implied_claims(kb, read) if claim.topic in wanted]
-    return own, [*(claim for claim in own if not claim.retracted), *implied]
+    return own, [claim for claim in compared_claims(kb, read) if claim.topic in wanted]
 
 
 def run_check_in_parts(kb: KnowledgeBase, shapes_dir: Path, fail_on_statuses: set[str],

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .load import KnowledgeBase
-from .model import SPARQL_PREFIXES, Claim, local_name
+from .model import Claim
 
 _STOPWORDS = frozenset("""
 a about above after again all also am an and any are as at be because been before being below between both but by
@@ -26,7 +26,6 @@ we were what when where which while who whom why will with would you your yours 
 """.split())
 # Words that change what a passage is about although TF-IDF would call them common.
 _KEEP = frozenset({"before", "after", "during", "no", "not"})
-_SYNONYMS = SPARQL_PREFIXES + "SELECT ?iri ?alt WHERE { ?iri a kb:Topic ; skos:altLabel ?alt }"
 
 
 def stem(word: str) -> str:
@@ -151,9 +150,7 @@ def build_index(kb: KnowledgeBase, claims: list[Claim] | None = None, texts: lis
     claims = kb.claims if claims is None else claims
     if texts is None:
         texts = [p.text for key in kb.sources for p in passages(kb.source_text(key))]
-    synonyms: dict[str, list[str]] = {}
-    for row in kb.store.rows(_SYNONYMS):
-        synonyms.setdefault(local_name(row["iri"]), []).append(row["alt"])
+    synonyms = kb.synonyms
     words = {}
     for topic_id, topic in kb.topics.items():
         group = kb.labels.get(topic.group, "") if topic.group else ""
