@@ -17,7 +17,7 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TypeVar
@@ -33,7 +33,7 @@ from .store import inferred_graph, rdflib_graph, solutions_as_rows, solutions_as
 DEFAULT_GRAPH = "urn:reconcile:kb"
 DEFAULT_TIMEOUT = 30.0  # seconds one request may take; --timeout changes it
 PUBLISH_BATCH_BYTES = 64 * 1024 * 1024  # N-Triples sent per request when publishing
-INFER_CHUNK_BYTES = 1024 * 1024  # a rule's answer is copied to its spool file in pieces of this size
+SPOOL_CHUNK_BYTES = 1024 * 1024  # spooled N-Triples are copied and sent in pieces of this size
 # A query parameter some stores take on a Graph Store Protocol POST to load without a transaction
 # (Oxigraph's bulk loader); stores that do not know it ignore it.
 BULK_PARAMETER = "no_transaction"
@@ -58,7 +58,8 @@ class RemoteStore:
         self.inferred = inferred_graph(graph)
         self.with_inferences = True
 
-    def _open(self, url: str, data: bytes | IO[bytes] | None, headers: dict, method: str, missing_ok: bool = False):
+    def _open(self, url: str, data: bytes | IO[bytes] | Iterable[bytes] | None, headers: dict, method: str,
+              missing_ok: bool = False):
         """The store's answer as an open response (to stream), or None for a missing graph when `missing_ok`."""
         request = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
@@ -76,7 +77,8 @@ class RemoteStore:
             raise KbError(f"{url}: cannot reach the store ({reason}); "
                           "check --endpoint and that the server runs.") from None
 
-    def _request(self, url: str, data: bytes | IO[bytes] | None, headers: dict, method: str, missing_ok: bool = False) -> bytes:
+    def _request(self, url: str, data: bytes | IO[bytes] | Iterable[bytes] | None, headers: dict, method: str,
+                 missing_ok: bool = False) -> bytes:
         response = self._open(url, data, headers, method, missing_ok)
         if response is None:
             return b""
@@ -145,7 +147,7 @@ class RemoteStore:
                                   {"Content-Type": "application/x-www-form-urlencoded",
                                    "Accept": "application/n-triples"}, "POST")
             with response:
-                shutil.copyfileobj(response, spool, INFER_CHUNK_BYTES)
+                shutil.copyfileobj(response, spool, SPOOL_CHUNK_BYTES)
             size = spool.tell()
             spool.seek(0)
             if size:
@@ -183,17 +185,17 @@ class RemoteStore:
         through the store's bulk loader where it has one; a knowledge base under
         PUBLISH_BATCH_BYTES is replaced in one request. A batch holds whole files: a blank node
         is one node only within one request, so a file's triples are never split between two.
+        Batches are sent from the spool in pieces, so publishing holds no batch in memory.
         """
         with tempfile.TemporaryFile() as spool:
             ends = []  # where each file's N-Triples end in the spool
             for path in turtle_files:
                 spool.write(turtle_as_ntriples(path, read_turtle(path)))
                 ends.append(spool.tell())
-            spool.seek(0)
             method = "PUT"
-            for batch in _file_batches(spool, ends):
-                self._request(self._graph_url(self.data_graph, bulk=method == "POST"), batch,
-                              {"Content-Type": "application/n-triples"}, method)
+            for start, end in _file_batches(ends):
+                self._request(self._graph_url(self.data_graph, bulk=method == "POST"), _pieces(spool, start, end),
+                              {"Content-Type": "application/n-triples", "Content-Length": str(end - start)}, method)
                 method = "POST"
             if method == "PUT":  # nothing to load: the graph is emptied
                 self._request(self._graph_url(self.data_graph), None, {}, "DELETE", missing_ok=True)
@@ -205,17 +207,26 @@ class RemoteStore:
             self._request(self._graph_url(graph), None, {}, "DELETE", missing_ok=True)
 
 
-def _file_batches(spool, ends: list[int]) -> Iterator[bytes]:
-    """N-Triples from `spool` in batches of whole files (given by where each ends), each batch about
-    PUBLISH_BATCH_BYTES or one file larger than that."""
+def _file_batches(ends: list[int]) -> Iterator[tuple[int, int]]:
+    """Where each batch of whole files starts and ends in the spool, given where each file ends: about
+    PUBLISH_BATCH_BYTES each, or one file larger than that."""
     start = cut = 0
     for end in ends:
         if end - start > PUBLISH_BATCH_BYTES and cut > start:
-            yield spool.read(cut - start)
+            yield start, cut
             start = cut
         cut = end
     if cut > start:
-        yield spool.read(cut - start)
+        yield start, cut
+
+
+def _pieces(spool: IO[bytes], start: int, end: int) -> Iterator[bytes]:
+    """The spool's bytes from `start` to `end`, SPOOL_CHUNK_BYTES at a time (a request body sent as it is read)."""
+    spool.seek(start)
+    while start < end:
+        piece = spool.read(min(SPOOL_CHUNK_BYTES, end - start))
+        start += len(piece)
+        yield piece
 
 
 def publish(root: Path, store: RemoteStore) -> int:
