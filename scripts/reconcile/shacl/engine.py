@@ -227,11 +227,12 @@ def _batches(compiled: list[Compiled]) -> list[RuleQuery | ConformanceQuery | li
 
 def _union_query(items: list[ShapeQuery], focus: list[URIRef] | None) -> str:
     """One query for several joining constraints; ?shBranch says which one a solution violates."""
+    only = _values(focus)
     branches = " UNION ".join(
-        f"{{ {item.body} BIND ({index} AS ?shBranch){f' BIND ({item.value} AS ?value)' if item.value else ''} }}"
+        f"{{ {only} {item.body} BIND ({index} AS ?shBranch){f' BIND ({item.value} AS ?value)' if item.value else ''} }}"
         for index, item in enumerate(items))
     targets = _TARGET_VARIABLE.sub(r"?shTarget_\1", items[0].targets)
-    return f"SELECT DISTINCT ?this ?value ?shBranch WHERE {{\n{_values(focus)} {targets}\n{branches}\n}}"
+    return f"SELECT DISTINCT ?this ?value ?shBranch WHERE {{\n{only} {targets}\n{branches}\n}}"
 
 
 def run_compiled(store, compiled: list[Compiled], focus: list[URIRef] | None = None,
