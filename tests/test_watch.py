@@ -115,6 +115,20 @@ def test_a_triple_two_files_state_stays_while_either_states_it(kb_dir, shapes_di
     assert_same_as_fresh_check(live, kb_dir, shapes_dir)
 
 
+def test_a_triple_two_files_state_when_the_watch_starts_stays_until_neither_does(kb_dir, shapes_dir):
+    shared = "\n<https://reconcile-kb.org/claim/extra> <https://reconcile-kb.org/vocab#note> \"shared\" .\n"
+    files = [kb_dir / "claims" / "a.ttl", kb_dir / "claims" / "b.ttl"]
+    for path in files:
+        path.write_text(path.read_text() + shared)
+    live = LiveCheck(kb_dir, shapes_dir)
+    asked = 'ASK { ?s <https://reconcile-kb.org/vocab#note> "shared" }'
+    for path, still_stated in zip(files, (True, False), strict=True):
+        path.write_text(path.read_text().replace(shared, "\n"))
+        live.apply([path])
+        assert live.store.ask(asked) is still_stated
+        assert_same_as_fresh_check(live, kb_dir, shapes_dir)
+
+
 def test_a_half_saved_file_is_an_error_and_the_next_save_catches_up(kb_dir, shapes_dir):
     live = LiveCheck(kb_dir, shapes_dir)
     claims_a = kb_dir / "claims" / "a.ttl"
