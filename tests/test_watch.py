@@ -157,6 +157,43 @@ def test_watching_files_reports_a_saved_edit(kb_dir, shapes_dir):
     assert any("structural error(s)" in line for line in printed[-3:])
 
 
+def test_watching_with_the_site_renders_what_kb_render_writes_after_each_sound_change(kb_dir, shapes_dir, tmp_path):
+    docs, printed, stop = tmp_path / "docs", [], threading.Event()
+    thread = threading.Thread(target=watch, args=(kb_dir, shapes_dir, "new", printed.append, stop), kwargs={"site": docs})
+    thread.start()
+    try:
+        _wait_for(lambda: any(line.startswith("Watching") for line in printed))
+        assert _rendered(printed) == 1 and _pages(docs) == _pages(_fresh_render(kb_dir, shapes_dir, tmp_path / "first"))
+        before = _pages(docs)
+        edit(kb_dir / "claims" / "a.ttl", "kb:context ctx:after-treatment", "kb:context ctx:general")
+        _wait_for(lambda: _rendered(printed) == 2)
+        assert _pages(docs) != before
+        assert _pages(docs) == _pages(_fresh_render(kb_dir, shapes_dir, tmp_path / "second"))
+        sound = _pages(docs)
+        edit(kb_dir / "claims" / "a.ttl", "    kb:topic topic:nsaid-avoid-after ;\n", "")
+        _wait_for(lambda: any("were left as they were" in line for line in printed))
+        assert _pages(docs) == sound  # the structure is broken: the site keeps the last sound pages
+    finally:
+        stop.set()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+def _rendered(printed: list[str]) -> int:
+    return sum(line.startswith("Rendered ") for line in printed)
+
+
+def _fresh_render(kb_dir: Path, shapes_dir: Path, out: Path) -> Path:
+    from reconcile.build import build_docs
+
+    build_docs(load(kb_dir), shapes_dir, out)
+    return out
+
+
+def _pages(docs: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(docs)): path.read_bytes() for path in sorted(docs.rglob("*")) if path.is_file()}
+
+
 def _wait_for(condition, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while not condition():

@@ -159,16 +159,21 @@ def check(kb_dir: Path, shapes: Path | None, engine: str, endpoint: str | None, 
 @shapes_option
 @click.option("--fail-on", type=click.Choice(list(FAIL_ON)), default="new", show_default=True,
               help="Which conflicts count as failing, as for `kb check`.")
-def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str) -> None:
+@click.option("--site", is_flag=True, help="Also render the site's pages after every change, for `kb serve` to reload.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("docs"), show_default=True,
+              help="With --site: the MkDocs docs folder to write generated pages into.")
+def watch_command(kb_dir: Path, shapes: Path | None, fail_on: str, site: bool, out: Path) -> None:
     """Check once, then re-check after every saved change to kb/ or shapes/ until Ctrl-C.
 
     Only the changed files are parsed again, and only the claims and topics they touch are
     re-checked; each time it prints the lines of `kb check` that are new, gone or changed,
-    then the summary. The result always equals a fresh `kb check`.
+    then the summary. The result always equals a fresh `kb check`. With --site, the pages
+    are rendered again as `kb render` does (while the structure is sound); run `kb serve`
+    beside it to see them.
     """
     from .watch import watch
 
-    watch(kb_dir, _shapes(kb_dir, shapes), fail_on, click.echo)
+    watch(kb_dir, _shapes(kb_dir, shapes), fail_on, click.echo, site=out if site else None)
 
 
 @main.command()

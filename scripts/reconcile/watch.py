@@ -39,15 +39,16 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from .build import build_docs
 from .cache import run_for_topics
 from .carried import check_quote_values
 from .checks import check_sources, check_structure
 from .conflicts import Conflict, conflicts_from_results
-from .errors import KbError
+from .errors import FindingsError, KbError
 from .findings import Finding
 from .gate import CheckResult, gate, has_errors
 from .implied import compared_claims
-from .load import KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
+from .load import KnowledgeBase, load, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
 from .model import CLAIM, Claim, Location, local_name
 from .paths import CLAIMS_DIR, CONFLICT_SHAPES, KB_FILES, SOURCES_DIR
 from .report import check_summary, conflict_lines
@@ -311,14 +312,20 @@ def differences(old: dict[tuple, list[str]], new: dict[tuple, list[str]]) -> lis
 
 
 def watch(root: Path, shapes_dir: Path, fail_on: str, echo: Callable[[str], None],
-          stop: threading.Event | None = None) -> None:
-    """Check once, then re-check after every change of `root` or `shapes_dir` until interrupted (Ctrl-C) or `stop`."""
+          stop: threading.Event | None = None, site: Path | None = None) -> None:
+    """Check once, then re-check after every change of `root` or `shapes_dir` until interrupted (Ctrl-C) or `stop`.
+
+    With `site` (a docs folder), the site's pages are rendered there at start and after every
+    change, while the structure is sound, for `kb serve` to reload.
+    """
     from watchfiles import watch as changes
 
     from .report import check_text
 
     live = LiveCheck(root, shapes_dir, fail_on)
     echo(check_text(live.result, fail_on).rstrip("\n"))
+    if site is not None:
+        echo(render_site(live, site))
     echo(f"Watching {root} and {shapes_dir}; press Ctrl-C to stop.")
     for batch in changes(root, shapes_dir, raise_interrupt=False, stop_event=stop):
         paths = {Path(path) for _change, path in batch}
@@ -330,3 +337,22 @@ def watch(root: Path, shapes_dir: Path, fail_on: str, echo: Callable[[str], None
         for line in update.lines:
             echo(line)
         echo(check_summary(update.result, fail_on))
+        if site is not None:
+            echo(render_site(live, site))
+
+
+def render_site(live: LiveCheck, out: Path) -> str:
+    """Render the pages from the files as they are now, as `kb render` does; what to tell the editor.
+
+    Every page is rendered again (a quote or a label shows on several pages) and the folder
+    replaced in one step, so `kb serve` never shows half a site. While the live result has
+    structural errors the pages are left as they were.
+    """
+    kept = f"The pages under {out}/ were left as they were: fix the structural errors first."
+    if has_errors(live.result.findings):
+        return kept
+    try:
+        built = build_docs(load(live.root), live.shapes_dir, out)
+    except FindingsError:  # a file changed again while rendering; the next change renders it
+        return kept
+    return f"Rendered {len(built.written)} files under {out}/; `kb serve` reloads the pages."
