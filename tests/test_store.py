@@ -26,6 +26,18 @@ def test_queries_see_the_inferences_and_a_data_only_copy_does_not():
     assert len(list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED)))) == 1
 
 
+def test_inferences_are_added_through_memory_where_no_temporary_file_can_be_written(monkeypatch):
+    from reconcile import store as store_module
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.tempfile, "TemporaryFile", full_disk)
+    store = _store()
+    assert [quad.object for quad in store.store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED))] == \
+           [ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))]
+
+
 def test_the_data_only_copy_shares_the_data_and_sees_later_changes():
     store = _store()
     data = store.data_only()

@@ -130,13 +130,19 @@ class LocalStore:
         """Add the triples a CONSTRUCT query builds (a SHACL rule) to the inferred graph.
 
         They pass through an N-Triples file, not Python objects nor one string in memory: the
-        position rule builds some seven triples per claim (40 MB at 100,000 claims).
+        position rule builds some seven triples per claim (40 MB at 100,000 claims). Where no
+        temporary file can be written (a full disk), they pass through memory instead.
         """
-        with tempfile.TemporaryFile() as spool:
-            self._query(construct).serialize(spool, format=ox.RdfFormat.N_TRIPLES)
-            if spool.tell():
-                spool.seek(0)
-                self.store.load(spool, format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
+        try:
+            with tempfile.TemporaryFile() as spool:
+                self._query(construct).serialize(spool, format=ox.RdfFormat.N_TRIPLES)
+                if spool.tell():
+                    spool.seek(0)
+                    self.store.load(spool, format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
+        except OSError:  # the inferred graph is a set: what a failed load added is added again harmlessly
+            data = self._query(construct).serialize(format=ox.RdfFormat.N_TRIPLES)
+            if data:
+                self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=self.inferred)
 
     def clear_inferred(self) -> None:
         """Forget every inference (before the rules run again on changed data)."""
