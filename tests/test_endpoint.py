@@ -1,6 +1,8 @@
 """The SPARQL-store mode against a real Oxigraph server started on 127.0.0.1 for the test,
 and against addresses and servers that are not one."""
+import errno
 import http.server
+import io
 import socket
 import threading
 import time
@@ -42,6 +44,28 @@ def test_a_knowledge_base_published_in_many_requests_keeps_each_files_blank_node
     publish(kb_dir, store)
     remote = run_check(remote_kb(store), SHAPES, "never")
     assert remote.findings == [] and len(remote.conflicts) == 7  # each claim's target and selectors still one node each
+
+
+class _FullDisk(io.BytesIO):
+    """A temporary file on a disk with no room left."""
+
+    def write(self, data) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_no_room_for_the_temporary_n_triples_is_a_message_and_publishes_nothing(server, kb_dir, monkeypatch):
+    from reconcile import endpoint
+
+    store = RemoteStore(server)
+    publish(kb_dir, store)
+    before = remote_kb(store).claims
+    (kb_dir / "claims" / "c.ttl").unlink()  # what publishing again would change
+    monkeypatch.setattr(endpoint.tempfile, "TemporaryFile", _FullDisk)
+    with pytest.raises(KbError, match=r"cannot write a temporary file .*No space left on device.*nothing was published"):
+        publish(kb_dir, store)
+    with pytest.raises(KbError, match=r"cannot write a temporary file .*the check stopped"):
+        run_check(remote_kb(store), SHAPES, "never")  # the rules' inferences are spooled too
+    assert remote_kb(store).claims == before
 
 
 def test_cli_publish_and_check_against_the_store(server, kb_dir):

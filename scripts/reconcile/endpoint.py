@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import http.client
-import shutil
 import tempfile
 import urllib.error
 import urllib.parse
@@ -142,12 +141,14 @@ class RemoteStore:
         never sits in memory (the position rule builds some 400 bytes per claim). They stay until
         the next `kb publish` to the same graph, which drops them.
         """
-        with tempfile.TemporaryFile() as spool:
+        with _spool("the check stopped") as spool:
             response = self._open(self.query_url, self._form(construct),
                                   {"Content-Type": "application/x-www-form-urlencoded",
                                    "Accept": "application/n-triples"}, "POST")
             with response:
-                shutil.copyfileobj(response, spool, SPOOL_CHUNK_BYTES)
+                while piece := response.read(SPOOL_CHUNK_BYTES):
+                    with _spooling("the check stopped"):
+                        spool.write(piece)
             size = spool.tell()
             spool.seek(0)
             if size:
@@ -187,10 +188,12 @@ class RemoteStore:
         is one node only within one request, so a file's triples are never split between two.
         Batches are sent from the spool in pieces, so publishing holds no batch in memory.
         """
-        with tempfile.TemporaryFile() as spool:
+        with _spool("nothing was published") as spool:
             ends = []  # where each file's N-Triples end in the spool
             for path in turtle_files:
-                spool.write(turtle_as_ntriples(path, read_turtle(path)))
+                data = turtle_as_ntriples(path, read_turtle(path))
+                with _spooling("nothing was published"):
+                    spool.write(data)
                 ends.append(spool.tell())
             method = "PUT"
             for start, end in _file_batches(ends):
@@ -205,6 +208,26 @@ class RemoteStore:
         """Delete the data graph and its inferences (a graph that is not there is no error)."""
         for graph in (self.data_graph, self.inferred):
             self._request(self._graph_url(graph), None, {}, "DELETE", missing_ok=True)
+
+
+@contextmanager
+def _spool(outcome: str) -> Iterator[IO[bytes]]:
+    """A temporary file for N-Triples on their way to or from the store."""
+    with _spooling(outcome):
+        spool = tempfile.TemporaryFile()
+    with spool:
+        yield spool
+
+
+@contextmanager
+def _spooling(outcome: str) -> Iterator[None]:
+    """A temporary file that cannot be made or written (a full disk) is a message, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        raise KbError(f"{tempfile.gettempdir()}: cannot write a temporary file for the store's N-Triples "
+                      f"({error.strerror or error}); {outcome}. Free some space there, or set TMPDIR to a "
+                      "folder with room, and run it again.") from None
 
 
 def _file_batches(ends: list[int]) -> Iterator[tuple[int, int]]:
