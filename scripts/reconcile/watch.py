@@ -37,20 +37,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
-from .build import build_docs
 from .cache import run_for_topics
 from .carried import check_quote_values
 from .checks import check_sources, check_structure
 from .conflicts import Conflict, conflicts_from_results
-from .errors import FindingsError, KbError
+from .errors import KbError
 from .findings import Finding
 from .gate import CheckResult, gate, has_errors
 from .implied import compared_claims
-from .load import KnowledgeBase, load, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
+from .load import KnowledgeBase, read_turtle, record_subjects, require_folder, turtle_as_ntriples, turtle_files
 from .model import CLAIM, Claim, Location, local_name
 from .paths import CLAIMS_DIR, CONFLICT_SHAPES, KB_FILES, SOURCES_DIR
+from .render import render
 from .report import check_summary, conflict_lines
 from .shacl import load_shapes, run
 from .store import LocalStore
@@ -342,17 +342,16 @@ def watch(root: Path, shapes_dir: Path, fail_on: str, echo: Callable[[str], None
 
 
 def render_site(live: LiveCheck, out: Path) -> str:
-    """Render the pages from the files as they are now, as `kb render` does; what to tell the editor.
+    """Render the pages from the live result, as `kb render` would from the files; what to tell the editor.
 
     Every page is rendered again (a quote or a label shows on several pages) and the folder
-    replaced in one step, so `kb serve` never shows half a site. While the live result has
-    structural errors the pages are left as they were.
+    replaced in one step, so `kb serve` never shows half a site. Only the structural report
+    offered as a download is made afresh. While the live result has structural errors the
+    pages are left as they were.
     """
-    kept = f"The pages under {out}/ were left as they were: fix the structural errors first."
     if has_errors(live.result.findings):
-        return kept
-    try:
-        built = build_docs(load(live.root), live.shapes_dir, out)
-    except FindingsError:  # a file changed again while rendering; the next change renders it
-        return kept
-    return f"Rendered {len(built.written)} files under {out}/; `kb serve` reloads the pages."
+        return f"The pages under {out}/ were left as they were: fix the structural errors first."
+    report = Graph()
+    check_structure(live.kb, live.shapes_dir, keep_report=report)
+    written = render(live.kb, live.result.conflicts, live.result.findings, report, out)
+    return f"Rendered {len(written)} files under {out}/; `kb serve` reloads the pages."
